@@ -1,0 +1,271 @@
+"""The catalogue: listings (who makes or supplies), the terms that describe them, and regional nodes.
+
+Writes go through directory.services, which also keeps the search index in step; nothing here has
+side effects in save().
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Node(models.Model):
+    """A regional chapter of the directory, looked after by its own curators."""
+
+    name = models.CharField(_("name"), max_length=120)
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    country = CountryField(_("country"))
+    description = models.TextField(_("description"), blank=True)
+    latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    zoom = models.PositiveSmallIntegerField(
+        _("map zoom"), default=12, validators=[MinValueValidator(1), MaxValueValidator(18)]
+    )
+    curators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="curated_nodes", verbose_name=_("curators")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("node")
+        verbose_name_plural = _("nodes")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.name_fr and (get_language() or "").startswith("fr"):
+            return self.name_fr
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:node", kwargs={"slug": self.slug})
+
+
+class Vocabulary(models.TextChoices):
+    MATERIAL = "material", _("Material")
+    PROCESS = "process", _("Process")
+    SECTOR = "sector", _("Sector")
+    SERVICE = "service", _("Service")
+
+
+class Term(models.Model):
+    """A word of one of the four hierarchical vocabularies that describe what a listing does.
+
+    One table for all four keeps facet counting to a single join and GROUP BY.
+    """
+
+    vocabulary = models.CharField(_("vocabulary"), max_length=16, choices=Vocabulary.choices)
+    name = models.CharField(_("name"), max_length=120)
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("broader term"),
+    )
+    # Open Know-Where identifies processes and materials by Wikipedia URL; Wikidata is the stable id.
+    wikipedia_url = models.URLField(_("Wikipedia URL"), blank=True)
+    wikidata_url = models.URLField(_("Wikidata URL"), blank=True)
+
+    class Meta:
+        ordering = ["vocabulary", "name"]
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "slug"], name="term_unique_slug_per_vocabulary"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.name_fr and (get_language() or "").startswith("fr"):
+            return self.name_fr
+        return self.name
+
+
+class ListingKind(models.TextChoices):
+    FABRICATOR = "fabricator", _("Fabricator")
+    MATERIAL_SUPPLIER = "supplier", _("Material supplier")
+    WORKSHOP = "workshop", _("Workshop")
+    FOOD_PRODUCER = "food", _("Food producer")
+    MAKERSPACE = "makerspace", _("Makerspace / hub")
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class TeamSize(models.TextChoices):
+    SOLO = "1", _("1 person")
+    SMALL = "2-5", _("2–5 people")
+    MEDIUM = "6-20", _("6–20 people")
+    LARGE = "21-100", _("21–100 people")
+    VERY_LARGE = "100+", _("More than 100 people")
+
+
+class BatchSize(models.TextChoices):
+    ONE_OFF = "one-off", _("One-off")
+    SMALL_BATCH = "small", _("Small batch")
+    LARGE_BATCH = "large", _("Large batch")
+
+
+class Clientele(models.TextChoices):
+    PUBLIC = "public", _("The public")
+    STUDENTS = "students", _("Students")
+    PROFESSIONALS = "professionals", _("Professionals")
+    BUSINESSES = "businesses", _("Businesses")
+
+
+class ProductionAccess(models.TextChoices):
+    CLOSED = "closed", _("Closed")
+    TRADE_COUNTER = "trade-counter", _("Trade counter")
+    BY_APPOINTMENT = "appointment", _("By appointment")
+    WORKSHOPS = "workshops", _("Workshops and classes")
+    OPEN = "open", _("Open")
+
+
+class ListingQuerySet(models.QuerySet["Listing"]):
+    def published(self) -> "ListingQuerySet":
+        return self.filter(status=ListingStatus.PUBLISHED)
+
+
+class Listing(models.Model):
+    """An organisation that makes or supplies: a fabricator, supplier, workshop, food producer or hub."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ListingKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    node = models.ForeignKey(
+        Node, null=True, blank=True, on_delete=models.SET_NULL, related_name="listings", verbose_name=_("node")
+    )
+    terms = models.ManyToManyField(Term, blank=True, related_name="listings", verbose_name=_("terms"))
+
+    address = models.CharField(_("street address"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    country = CountryField(_("country"), blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+
+    website = models.URLField(_("website"), blank=True)
+    # Never shown on a page or in an export: visitors reach the listing through the contact form.
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    social_links = models.JSONField(_("social links"), default=list, blank=True)
+
+    year_founded = models.PositiveSmallIntegerField(
+        _("year founded"), null=True, blank=True, validators=[MinValueValidator(1000), MaxValueValidator(2100)]
+    )
+    team_size = models.CharField(_("team size"), max_length=8, choices=TeamSize.choices, blank=True)
+    minimum_order = models.CharField(_("minimum order"), max_length=120, blank=True)
+    lead_time = models.CharField(_("lead time"), max_length=120, blank=True)
+    batch_sizes = models.JSONField(_("batch sizes"), default=list, blank=True)
+    works_with = models.JSONField(_("works with"), default=list, blank=True)
+    production_access = models.JSONField(_("production access"), default=list, blank=True)
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    circularity = models.TextField(
+        _("circularity"), blank=True, help_text=_("By-products and waste streams offered to others.")
+    )
+    video_url = models.URLField(_("video portrait"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=ListingStatus.choices, default=ListingStatus.DRAFT
+    )
+    verified = models.BooleanField(_("verified"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        indexes = [
+            models.Index(fields=["status", "kind"], name="listing_status_kind"),
+            models.Index(fields=["status", "node"], name="listing_status_node"),
+            models.Index(fields=["latitude", "longitude"], name="listing_lat_lng"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:listing", kwargs={"slug": self.slug})
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+def listing_photo_path(photo: "ListingPhoto", filename: str) -> str:
+    return f"listings/{photo.listing_id}/{filename}"
+
+
+class ListingPhoto(models.Model):
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=listing_photo_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=listing_photo_path, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.CharField(_("description for screen readers"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.alt_text or f"Photo {self.pk} of {self.listing_id}"
+
+
+class Place(models.Model):
+    """The local gazetteer: names a visitor may type in "near", resolved without any online service."""
+
+    name = models.CharField(max_length=120)
+    # Case- and accent-folded name, so "yaounde" finds "Yaoundé".
+    key = models.CharField(max_length=120, db_index=True)
+    country = CountryField(blank=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["key", "country"], name="place_unique_key_country")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SearchWord(models.Model):
+    """A word that occurs in some listing's name, summary, city or terms.
+
+    Search corrects a query word it does not know to the nearest of these (by trigram similarity),
+    so "plywod" finds plywood makers. Words are only added, never changed.
+    """
+
+    word = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return self.word

@@ -1,0 +1,230 @@
+"""What a visitor asks of the search: parsed from a query string, validated, and turned back into one.
+
+Every state of the search page is a shareable URL, so parsing and `to_query_string` are inverses.
+"""
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Literal
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from directory.models import ListingKind, Node, Place, Vocabulary
+from makeworks.lib.text import fold
+
+MAX_QUERY_LENGTH = 200
+MAX_RADIUS_KM = 500.0
+DEFAULT_RADIUS_KM = 25.0
+MAX_FILTER_VALUES = 20
+PER_PAGE = 20
+MAX_PAGE = 10_000
+
+Sort = Literal["relevance", "distance", "name", "newest"]
+SORTS: tuple[Sort, ...] = ("relevance", "distance", "name", "newest")
+TERM_PARAMS: tuple[str, ...] = tuple(v.value for v in Vocabulary)
+COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class Near:
+    latitude: float
+    longitude: float
+    radius_km: float
+    label: str
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    text: str = ""
+    kinds: tuple[str, ...] = ()
+    nodes: tuple[str, ...] = ()
+    # Term slugs per vocabulary: {"material": ("plywood",), "process": ("cnc-milling",)}.
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    near: Near | None = None
+    near_text: str = ""
+    sort: Sort | None = None
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @property
+    def effective_sort(self) -> Sort:
+        if self.sort:
+            return self.sort
+        if self.text:
+            return "relevance"
+        return "distance" if self.near else "name"
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text or self.kinds or self.nodes or any(self.terms.values()) or self.near)
+
+    def with_page(self, page: int) -> "SearchParams":
+        return replace(self, page=page)
+
+    def to_query_string(self, **overrides: object) -> str:
+        """The URL query that reproduces this search, with some parameters replaced (None drops one)."""
+        pairs: dict[str, object] = {
+            "q": self.text,
+            "kind": list(self.kinds),
+            "node": list(self.nodes),
+            **{vocabulary: list(self.terms.get(vocabulary, ())) for vocabulary in TERM_PARAMS},
+            "near": self.near_text,
+            "radius": _format_radius(self.near.radius_km) if self.near else "",
+            "sort": self.sort or "",
+            "page": self.page if self.page > 1 else "",
+        }
+        pairs.update(overrides)
+        items: list[tuple[str, object]] = []
+        for key, value in pairs.items():
+            values = value if isinstance(value, list | tuple) else [value]
+            items.extend((key, v) for v in values if v not in (None, ""))
+        return urlencode(items)
+
+
+def _format_radius(radius: float) -> str:
+    return f"{radius:g}"
+
+
+class SearchParamsError(ValueError):
+    """The query string cannot be searched; `messages` says why, in words for the visitor."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def parse_search_params(query: QueryDict, *, per_page: int = PER_PAGE) -> SearchParams:
+    """Validate a search query string. Raises SearchParamsError listing every problem found."""
+    errors: list[str] = []
+
+    text = " ".join(query.get("q", "").split())
+    if len(text) > MAX_QUERY_LENGTH:
+        errors.append(
+            _("Your search is %(length)d characters long; please keep it under %(max)d.")
+            % {"length": len(text), "max": MAX_QUERY_LENGTH}
+        )
+        text = ""
+
+    kinds = _distinct(query.getlist("kind"))
+    known_kinds = set(ListingKind.values)
+    for kind in kinds:
+        if kind not in known_kinds:
+            errors.append(_("“%(value)s” is not a kind of listing we know.") % {"value": kind[:60]})
+
+    nodes = _distinct(query.getlist("node"))
+    if nodes:
+        found = set(Node.objects.filter(slug__in=nodes).values_list("slug", flat=True))
+        for slug in nodes:
+            if slug not in found:
+                errors.append(_("There is no node called “%(value)s”.") % {"value": slug[:60]})
+
+    terms = {vocabulary: _distinct(query.getlist(vocabulary)) for vocabulary in TERM_PARAMS}
+    terms = {vocabulary: slugs for vocabulary, slugs in terms.items() if slugs}
+    if terms:
+        errors.extend(_unknown_terms(terms))
+
+    for name, values in [("kind", kinds), ("node", nodes), *terms.items()]:
+        if len(values) > MAX_FILTER_VALUES:
+            errors.append(_("Too many values for “%(name)s”.") % {"name": name})
+
+    near_text = " ".join(query.get("near", "").split())[:MAX_QUERY_LENGTH]
+    radius = _parse_radius(query.get("radius", ""), errors)
+    near = None
+    if near_text:
+        near = resolve_near(near_text, radius)
+        if near is None:
+            errors.append(
+                _("We could not find the place “%(place)s”. Try a city name or coordinates like 55.86,-4.25.")
+                % {"place": near_text}
+            )
+
+    sort_value = query.get("sort", "")
+    sort: Sort | None = None
+    if sort_value:
+        if sort_value not in SORTS:
+            errors.append(_("“%(value)s” is not a way to sort results.") % {"value": sort_value[:40]})
+        elif sort_value == "distance" and not near_text:
+            errors.append(_("Sorting by distance needs a place to measure from."))
+        else:
+            sort = sort_value  # type: ignore[assignment]
+
+    page = _parse_page(query.get("page", ""), errors)
+
+    if errors:
+        raise SearchParamsError(errors)
+    return SearchParams(
+        text=text,
+        kinds=kinds,
+        nodes=nodes,
+        terms=terms,
+        near=near,
+        near_text=near_text,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+    )
+
+
+def _distinct(values: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _unknown_terms(terms: dict[str, tuple[str, ...]]) -> list[str]:
+    from directory.models import Term
+
+    known = set(
+        Term.objects.filter(slug__in=[s for slugs in terms.values() for s in slugs]).values_list(
+            "vocabulary", "slug"
+        )
+    )
+    labels = dict(Vocabulary.choices)
+    return [
+        _("There is no %(vocabulary)s called “%(value)s”.")
+        % {"vocabulary": str(labels[vocabulary]).lower(), "value": slug[:60]}
+        for vocabulary, slugs in terms.items()
+        for slug in slugs
+        if (vocabulary, slug) not in known
+    ]
+
+
+def _parse_radius(value: str, errors: list[str]) -> float:
+    if not value.strip():
+        return DEFAULT_RADIUS_KM
+    try:
+        radius = float(value)
+    except ValueError:
+        errors.append(_("The radius must be a number of kilometres."))
+        return DEFAULT_RADIUS_KM
+    if not 0 < radius <= MAX_RADIUS_KM:  # also refuses NaN
+        errors.append(_("The radius must be more than 0 and at most %(max)d km.") % {"max": MAX_RADIUS_KM})
+        return DEFAULT_RADIUS_KM
+    return radius
+
+
+def _parse_page(value: str, errors: list[str]) -> int:
+    if not value.strip():
+        return 1
+    if not value.strip().isdigit() or not 1 <= int(value) <= MAX_PAGE:
+        errors.append(_("The page number must be a whole number from 1 to %(max)d.") % {"max": MAX_PAGE})
+        return 1
+    return int(value)
+
+
+def resolve_near(text: str, radius_km: float) -> Near | None:
+    """Turn "Glasgow" or "55.86,-4.25" into coordinates, from the local gazetteer only."""
+    match = COORDINATES.match(text)
+    if match:
+        latitude, longitude = float(match.group(1)), float(match.group(2))
+        if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+            return Near(latitude, longitude, radius_km, text)
+        return None
+    name, _comma, country = text.partition(",")
+    places = Place.objects.filter(key=fold(name.strip()))
+    if country.strip():
+        places = places.filter(country__iexact=country.strip()[:2])
+    place = places.order_by("id").first()
+    if place is None:
+        return None
+    return Near(place.latitude, place.longitude, radius_km, text)

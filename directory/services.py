@@ -1,0 +1,196 @@
+"""Writes to the catalogue. Each function runs in one transaction and keeps the search index in step,
+so a listing is never findable in a state the database does not hold."""
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from directory import search
+from directory.models import Listing, ListingPhoto, ListingStatus, Node, Place, Term
+from makeworks.lib.text import fold
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_PIXELS = 40_000_000
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+THUMBNAIL_SIZE = (480, 360)
+
+# Fields a caller may set on a listing; anything else is a programming error, not user input.
+LISTING_FIELDS = {
+    "kind", "name", "summary", "description", "node", "address", "city", "postcode", "country",
+    "latitude", "longitude", "website", "contact_email", "contact_phone", "social_links",
+    "year_founded", "team_size", "minimum_order", "lead_time", "batch_sizes", "works_with",
+    "production_access", "languages", "certifications", "circularity", "video_url", "status", "verified",
+}  # fmt: skip
+
+
+def unique_slug(*, model: type[Listing] | type[Node], text: str, exclude_pk: int | None = None) -> str:
+    base = slugify(fold(text))[:200] or "listing"
+    slug, n = base, 1
+    existing = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while existing.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - LISTING_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown listing fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def listing_create(
+    *, name: str, kind: str, terms: Iterable[Term] = (), slug: str = "", **fields: Any
+) -> Listing:
+    _check_fields(fields)
+    listing = Listing(name=name, kind=kind, slug=slug or unique_slug(model=Listing, text=name), **fields)
+    listing.full_clean()
+    listing.save()
+    listing.terms.set(list(terms))
+    place_record_city(listing=listing)
+    search.index_listings([listing.pk])
+    return listing
+
+
+@transaction.atomic
+def listing_update(*, listing: Listing, terms: Iterable[Term] | None = None, **fields: Any) -> Listing:
+    _check_fields(fields)
+    for field, value in fields.items():
+        setattr(listing, field, value)
+    listing.full_clean()
+    listing.save()
+    if terms is not None:
+        listing.terms.set(list(terms))
+    place_record_city(listing=listing)
+    search.index_listings([listing.pk])
+    return listing
+
+
+@transaction.atomic
+def listing_publish(*, listing: Listing) -> Listing:
+    return listing_update(listing=listing, status=ListingStatus.PUBLISHED)
+
+
+@transaction.atomic
+def listing_delete(*, listing: Listing) -> None:
+    listing_id = listing.pk
+    for photo in listing.photos.all():
+        photo_delete(photo=photo)
+    listing.delete()
+    search.unindex_listings([listing_id])
+
+
+@transaction.atomic
+def listings_bulk_create(*, listings: Sequence[Listing], terms: Sequence[Sequence[int]]) -> int:
+    """Insert many prepared listings at once (seeding and benchmarks), then index them in one pass.
+
+    `terms[i]` holds the term ids of `listings[i]`. Validation is the caller's job: this is for data the
+    program made itself, never for user input.
+    """
+    created = Listing.objects.bulk_create(listings, batch_size=2000)
+    through = Listing.terms.through
+    links = [
+        through(listing_id=listing.pk, term_id=term_id)
+        for listing, term_ids in zip(created, terms, strict=True)
+        for term_id in term_ids
+    ]
+    through.objects.bulk_create(links, batch_size=5000)
+    search.index_listings([listing.pk for listing in created])
+    return len(created)
+
+
+def _validated_image(upload: UploadedFile) -> Image.Image:
+    """Open an upload as a raster photo or raise ValidationError saying what is wrong with it."""
+    if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
+        raise ValidationError(_("The photo is larger than 10 MB."), code="too_large")
+    try:
+        image = Image.open(upload)
+        # Reading the size and format does not decode pixels, so a decompression bomb is refused here.
+        if image.width * image.height > MAX_PHOTO_PIXELS:
+            raise ValidationError(_("The photo has more than 40 megapixels."), code="too_many_pixels")
+        if image.format not in PHOTO_FORMATS:
+            raise ValidationError(_("Photos must be JPEG, PNG, WebP or GIF images."), code="bad_format")
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError(_("This file is not an image we can read."), code="not_an_image") from None
+    return image
+
+
+@transaction.atomic
+def photo_add(*, listing: Listing, upload: UploadedFile, alt_text: str = "") -> ListingPhoto:
+    image = _validated_image(upload)
+    upload.seek(0)
+    thumb = ImageOps.exif_transpose(image).convert("RGB")
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    buffer = io.BytesIO()
+    thumb.save(buffer, "JPEG", quality=82, optimize=True)
+    position = listing.photos.count()
+    photo = ListingPhoto(listing=listing, alt_text=alt_text or listing.name, position=position)
+    name = upload.name or "photo"
+    photo.image.save(name, upload, save=False)
+    photo.thumbnail.save(f"thumb-{position}.jpg", ContentFile(buffer.getvalue()), save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, photo: ListingPhoto) -> None:
+    # Files are removed only once the row is gone for good, so a rollback never leaves a row without its file.
+    image, thumbnail = photo.image, photo.thumbnail
+    photo.delete()
+    transaction.on_commit(lambda: (image.delete(save=False), thumbnail.delete(save=False)))
+
+
+@transaction.atomic
+def node_create(
+    *, name: str, country: str, latitude: float, longitude: float, slug: str = "", **fields: Any
+) -> Node:
+    node = Node(
+        name=name,
+        slug=slug or unique_slug(model=Node, text=name),
+        country=country,
+        latitude=latitude,
+        longitude=longitude,
+        **fields,
+    )
+    node.full_clean()
+    node.save()
+    place_record(name=name, country=country, latitude=latitude, longitude=longitude)
+    return node
+
+
+@transaction.atomic
+def term_create(
+    *, vocabulary: str, name: str, slug: str = "", parent: Term | None = None, **fields: Any
+) -> Term:
+    term = Term(vocabulary=vocabulary, name=name, slug=slug or slugify(fold(name)), parent=parent, **fields)
+    term.full_clean()
+    term.save()
+    return term
+
+
+def place_record(*, name: str, country: str, latitude: float, longitude: float) -> Place:
+    """Add a name to the gazetteer; the first coordinates given for a name stay its centre."""
+    place, _created = Place.objects.get_or_create(
+        key=fold(name), country=country, defaults={"name": name, "latitude": latitude, "longitude": longitude}
+    )
+    return place
+
+
+def place_record_city(*, listing: Listing) -> None:
+    if listing.city and listing.latitude is not None and listing.longitude is not None:
+        place_record(
+            name=listing.city,
+            country=str(listing.country or ""),
+            latitude=listing.latitude,
+            longitude=listing.longitude,
+        )

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class MachineryMapConfig(AppConfig):
+    name = "machinery_map"

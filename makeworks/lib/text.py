@@ -1,0 +1,32 @@
+"""Text folding shared by search, slugs and the gazetteer."""
+
+import re
+import unicodedata
+
+# Letters and digits only: underscores would act as wildcards in LIKE and GLOB patterns.
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so "Yaoundé", "YAOUNDE" and "yaounde" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order."""
+    return WORD.findall(fold(text))
+
+
+def trigrams(word: str) -> set[str]:
+    """The trigrams of a word padded as pg_trgm pads it, so both search back ends rank alike."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): shared trigrams over all trigrams of the two words."""
+    ta, tb = trigrams(a), trigrams(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)
