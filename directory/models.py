@@ -22,7 +22,9 @@ class Node(models.Model):
     country = CountryField(_("country"))
     description = models.TextField(_("description"), blank=True)
     latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    longitude = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    longitude = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
     zoom = models.PositiveSmallIntegerField(
         _("map zoom"), default=12, validators=[MinValueValidator(1), MaxValueValidator(18)]
     )
@@ -38,14 +40,14 @@ class Node(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def get_absolute_url(self) -> str:
+        return reverse("directory:node", kwargs={"slug": self.slug})
+
     @property
     def label(self) -> str:
         if self.name_fr and (get_language() or "").startswith("fr"):
             return self.name_fr
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("directory:node", kwargs={"slug": self.slug})
 
 
 class Vocabulary(models.TextChoices):
@@ -151,7 +153,12 @@ class Listing(models.Model):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     node = models.ForeignKey(
-        Node, null=True, blank=True, on_delete=models.SET_NULL, related_name="listings", verbose_name=_("node")
+        Node,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="listings",
+        verbose_name=_("node"),
     )
     terms = models.ManyToManyField(Term, blank=True, related_name="listings", verbose_name=_("terms"))
 
@@ -173,7 +180,10 @@ class Listing(models.Model):
     social_links = models.JSONField(_("social links"), default=list, blank=True)
 
     year_founded = models.PositiveSmallIntegerField(
-        _("year founded"), null=True, blank=True, validators=[MinValueValidator(1000), MaxValueValidator(2100)]
+        _("year founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1000), MaxValueValidator(2100)],
     )
     team_size = models.CharField(_("team size"), max_length=8, choices=TeamSize.choices, blank=True)
     minimum_order = models.CharField(_("minimum order"), max_length=120, blank=True)
@@ -224,7 +234,9 @@ def listing_photo_path(photo: "ListingPhoto", filename: str) -> str:
 
 class ListingPhoto(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=listing_photo_path, width_field="width", height_field="height")
+    image = models.ImageField(
+        _("photo"), upload_to=listing_photo_path, width_field="width", height_field="height"
+    )
     thumbnail = models.ImageField(_("thumbnail"), upload_to=listing_photo_path, blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

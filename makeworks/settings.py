@@ -27,7 +27,7 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production")
     # A fixed key is fine on a laptop: it signs nothing that leaves the machine.
-    SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdef"
+    SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdef"  # noqa: S105
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 
@@ -95,7 +95,8 @@ TEMPLATES = [
 # Database: SQLite on a laptop, PostgreSQL wherever DATABASE_URL says so.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -2,11 +2,14 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
+from makeworks.health import healthz
+
 # English pages have no prefix and French ones live under /fr/, so every state is a shareable URL.
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz/", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 urlpatterns += i18n_patterns(

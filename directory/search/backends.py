@@ -9,7 +9,7 @@ for near words.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import connection
 
@@ -28,7 +28,7 @@ class TextMatch:
     """A CTE named `matched(id, rank)` selecting the listings whose text matches; lower rank is better."""
 
     sql: str
-    params: list[object]
+    params: list[Any]
 
 
 class Backend(Protocol):
@@ -57,11 +57,11 @@ def term_texts() -> dict[int, str]:
     return texts
 
 
-def _term_values_cte(term_text: dict[int, str]) -> tuple[str, list[object]]:
+def _term_values_cte(term_text: dict[int, str]) -> tuple[str, list[Any]]:
     if not term_text:
-        return "term_text(id, txt) AS (SELECT NULL, NULL WHERE 1 = 0)", []
+        return "term_text(id, txt) AS (SELECT CAST(NULL AS BIGINT), CAST(NULL AS TEXT) WHERE 1 = 0)", []
     rows = ", ".join(["(%s, %s)"] * len(term_text))
-    params: list[object] = []
+    params: list[Any] = []
     for term_id, text in term_text.items():
         params.extend([term_id, text])
     return f"term_text(id, txt) AS (VALUES {rows})", params
@@ -124,11 +124,12 @@ class PostgresBackend:
                             SELECT string_agg(tt.txt, ' ') FROM directory_listing_terms lt
                             JOIN term_text tt ON tt.id = lt.term_id WHERE lt.listing_id = l.id), '')), 'B')
                         || setweight(to_tsvector('makeworks', l.summary || ' ' || l.city || ' ' || coalesce((
-                            SELECT n.name || ' ' || n.name_fr FROM directory_node n WHERE n.id = l.node_id), '')),
+                            SELECT n.name || ' ' || n.name_fr FROM directory_node n
+                            WHERE n.id = l.node_id), '')),
                             'C')
                         || setweight(to_tsvector('makeworks', l.description || ' ' || l.circularity), 'D')
                     WHERE l.id = ANY(%s)
-                    """,  # noqa: S608 -- the only interpolation is the VALUES placeholders
+                    """,
                     [*values_params, list(chunk)],
                 )
                 _add_vocabulary(_vocabulary_rows(chunk, term_text))
@@ -164,7 +165,8 @@ class SqliteBackend:
 
     def name_prefix_match(self, prefix: str) -> TextMatch:
         return TextMatch(
-            "matched(id, rank) AS (SELECT rowid, 0 FROM directory_listing_fts WHERE directory_listing_fts MATCH %s)",
+            "matched(id, rank) AS (SELECT rowid, 0 FROM directory_listing_fts "
+            "WHERE directory_listing_fts MATCH %s)",
             [f'name : "{prefix}"*'],
         )
 
@@ -173,7 +175,9 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             for chunk in _chunks(listing_ids):
                 placeholders = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"DELETE FROM directory_listing_fts WHERE rowid IN ({placeholders})", list(chunk))  # noqa: S608
+                cursor.execute(
+                    f"DELETE FROM directory_listing_fts WHERE rowid IN ({placeholders})", list(chunk)
+                )
                 cursor.execute(
                     f"""
                     WITH {values_cte}
@@ -182,10 +186,11 @@ class SqliteBackend:
                         coalesce((SELECT group_concat(tt.txt, ' ') FROM directory_listing_terms lt
                                   JOIN term_text tt ON tt.id = lt.term_id WHERE lt.listing_id = l.id), ''),
                         l.summary || ' ' || l.city || ' ' || coalesce((
-                            SELECT n.name || ' ' || n.name_fr FROM directory_node n WHERE n.id = l.node_id), ''),
+                            SELECT n.name || ' ' || n.name_fr FROM directory_node n
+                            WHERE n.id = l.node_id), ''),
                         l.description || ' ' || l.circularity
                     FROM directory_listing l WHERE l.id IN ({placeholders})
-                    """,  # noqa: S608 -- only placeholders are interpolated
+                    """,
                     [*values_params, *chunk],
                 )
                 _add_vocabulary(_vocabulary_rows(chunk, term_text))
@@ -194,7 +199,9 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             for chunk in _chunks(listing_ids):
                 placeholders = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"DELETE FROM directory_listing_fts WHERE rowid IN ({placeholders})", list(chunk))  # noqa: S608
+                cursor.execute(
+                    f"DELETE FROM directory_listing_fts WHERE rowid IN ({placeholders})", list(chunk)
+                )
 
     def is_known_word(self, word: str) -> bool:
         # GLOB is case-sensitive, so SQLite can answer it from the unique index on word.

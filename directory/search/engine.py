@@ -7,6 +7,7 @@ CTE (FTS5 cannot be reached through the ORM) and facets come from one materialis
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 
@@ -20,8 +21,48 @@ MAX_QUERY_WORDS = 12
 
 # Dropped from queries on both back ends alike, so "bakers in paris" means "bakers paris".
 STOP_WORDS = frozenset(
-    "a an and are as at be by for from in into is it of on or the to with near "
-    "au aux avec ce dans de des du en et la le les ou par pour sur un une".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "near",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "la",
+        "le",
+        "les",
+        "ou",
+        "par",
+        "pour",
+        "sur",
+        "un",
+        "une",
+    ]
 )
 
 
@@ -93,14 +134,14 @@ class _Sql:
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.params: list[object] = []
+        self.params: list[Any] = []
 
-    def add(self, sql: str, params: Sequence[object] = ()) -> None:
+    def add(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.parts.append(sql)
         self.params.extend(params)
 
 
-def _placeholders(values: Sequence[object]) -> str:
+def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
@@ -145,7 +186,7 @@ class _Plan:
         join = " JOIN matched m ON m.id = l.id" if self.match else ""
         return f"FROM directory_listing l{join}"
 
-    def distance_sql(self) -> tuple[str, list[object]]:
+    def distance_sql(self) -> tuple[str, list[Any]]:
         """Squared distance in km² by the equirectangular approximation: plain arithmetic, so an index
         on latitude/longitude prefilters and SQLite needs no per-row function calls."""
         near = self.params.near
@@ -187,19 +228,23 @@ class _Plan:
             expression, params = self.distance_sql()
             sql.add(f"AND {expression} <= %s", [*params, near.radius_km**2])
 
-    def kind_filter(self, column: str = "l.kind") -> tuple[str, list[object]]:
+    def kind_filter(self, column: str = "l.kind") -> tuple[str, list[Any]]:
         kinds = list(self.params.kinds)
         return (f" AND {column} IN ({_placeholders(kinds)})", kinds) if kinds else ("", [])
 
-    def node_filter(self, column: str = "l.node_id") -> tuple[str, list[object]]:
-        return (f" AND {column} IN ({_placeholders(self.node_ids)})", list(self.node_ids)) if self.node_ids else ("", [])
+    def node_filter(self, column: str = "l.node_id") -> tuple[str, list[Any]]:
+        return (
+            (f" AND {column} IN ({_placeholders(self.node_ids)})", list(self.node_ids))
+            if self.node_ids
+            else ("", [])
+        )
 
 
 def _page_ids(plan: _Plan) -> list[tuple[int, float | None]]:
     params = plan.params
     sql = plan.with_clause()
     select = ["l.id"]
-    select_params: list[object] = []
+    select_params: list[Any] = []
     if params.near:
         expression, distance_params = plan.distance_sql()
         select.append(expression)
@@ -235,7 +280,8 @@ def _facet_counts(plan: _Plan) -> dict[str, dict[str, int]]:
     sql.add(")")
     sql.add(f"SELECT 'kind', kind, COUNT(*) FROM hits WHERE 1 = 1{node_sql} GROUP BY kind", node_params)
     sql.add(
-        f"UNION ALL SELECT 'node', CAST(node_id AS TEXT), COUNT(*) FROM hits WHERE node_id IS NOT NULL{kind_sql} "
+        "UNION ALL SELECT 'node', CAST(node_id AS TEXT), COUNT(*) FROM hits "
+        f"WHERE node_id IS NOT NULL{kind_sql} "
         "GROUP BY node_id",
         kind_params,
     )
@@ -262,9 +308,14 @@ def _facets(params: SearchParams, counts: dict[str, dict[str, int]]) -> dict[str
         ]
     }
     node_counts = counts["node"]
-    nodes = Node.objects.filter(pk__in=[int(pk) for pk in node_counts]) | Node.objects.filter(slug__in=params.nodes)
+    nodes = Node.objects.filter(pk__in=[int(pk) for pk in node_counts]) | Node.objects.filter(
+        slug__in=params.nodes
+    )
     facets["node"] = sorted(
-        (FacetValue(n.slug, n.label, node_counts.get(str(n.pk), 0), n.slug in params.nodes) for n in nodes.distinct()),
+        (
+            FacetValue(n.slug, n.label, node_counts.get(str(n.pk), 0), n.slug in params.nodes)
+            for n in nodes.distinct()
+        ),
         key=lambda f: (-f.count, f.label),
     )
     term_counts = counts["term"]
@@ -273,7 +324,9 @@ def _facets(params: SearchParams, counts: dict[str, dict[str, int]]) -> dict[str
     by_vocabulary: dict[str, list[FacetValue]] = {v.value: [] for v in Vocabulary}
     for term in terms:
         by_vocabulary[term.vocabulary].append(
-            FacetValue(term.slug, term.label, term_counts[str(term.pk)], (term.vocabulary, term.slug) in selected)
+            FacetValue(
+                term.slug, term.label, term_counts[str(term.pk)], (term.vocabulary, term.slug) in selected
+            )
         )
     for vocabulary, values in by_vocabulary.items():
         facets[vocabulary] = sorted(values, key=lambda f: (not f.selected, -f.count, f.label))

@@ -148,7 +148,7 @@ def parse_search_params(query: QueryDict, *, per_page: int = PER_PAGE) -> Search
         elif sort_value == "distance" and not near_text:
             errors.append(_("Sorting by distance needs a place to measure from."))
         else:
-            sort = sort_value  # type: ignore[assignment]
+            sort = sort_value
 
     page = _parse_page(query.get("page", ""), errors)
 

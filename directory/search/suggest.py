@@ -38,12 +38,14 @@ def suggest(text: str) -> list[Suggestion]:
             matches.append((1, term))
     matches.sort(key=lambda item: (item[0], item[1].name))
     for _rank, term in matches[:MAX_TERM_SUGGESTIONS]:
-        suggestions.append(Suggestion(term.vocabulary, term.label, f"{search_url}?{term.vocabulary}={term.slug}"))
+        suggestions.append(
+            Suggestion(term.vocabulary, term.label, f"{search_url}?{term.vocabulary}={term.slug}")
+        )
 
     match = current_backend().name_prefix_match(typed[-1])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH {match.sql} SELECT l.id FROM directory_listing l JOIN matched m ON m.id = l.id "  # noqa: S608
+            f"WITH {match.sql} SELECT l.id FROM directory_listing l JOIN matched m ON m.id = l.id "
             "WHERE l.status = %s ORDER BY l.name LIMIT 50",
             [*match.params, ListingStatus.PUBLISHED],
         )

@@ -1,0 +1,104 @@
+"""`make bench`: seed a large catalogue and measure search on SQLite and, when DATABASE_URL names a
+PostgreSQL server, on PostgreSQL too. Writes bench/results.json and bench/results.md.
+
+Environment: BENCH_LISTINGS (default 100000), BENCH_ROUNDS (timed runs per query, default 40).
+Each database is measured in its own process (bench/search_bench.py), so settings are read afresh.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "bench"
+PYTHON = sys.executable
+
+
+def postgres_bench_url(url: str, listings: int) -> str:
+    """The same server as DATABASE_URL, in a database of the bench's own so dev data is untouched."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/makeworks_bench_{listings}"))
+
+
+def ensure_postgres_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> int:
+    listings = int(os.environ.get("BENCH_LISTINGS", "100000"))
+    targets: list[tuple[str, str]] = [("sqlite", f"sqlite:///{BENCH_DIR / f'bench-{listings}.sqlite3'}")]
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url.startswith(("postgres://", "postgresql://")):
+        url = postgres_bench_url(database_url, listings)
+        ensure_postgres_database(url)
+        targets.append(("postgresql", url))
+
+    databases: dict[str, Any] = {}
+    results: dict[str, Any] = {"listings": listings, "databases": databases}
+    for vendor, url in targets:
+        out = BENCH_DIR / f"results-{vendor}.json"
+        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "BENCH_OUT": str(out)}
+        env.pop("REDIS_URL", None)
+        print(f"== {vendor}: {listings:,} listings", flush=True)
+        subprocess.run([PYTHON, str(BENCH_DIR / "search_bench.py")], env=env, cwd=ROOT, check=True)
+        databases[vendor] = json.loads(out.read_text())
+        out.unlink()
+
+    (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    markdown = render_markdown(results)
+    (BENCH_DIR / "results.md").write_text(markdown)
+    print(markdown)
+    failed = [
+        f"{vendor}: {target['name']}"
+        for vendor, data in results["databases"].items()
+        for target in data["targets"]
+        if not target["met"]
+    ]
+    if failed:
+        print("Targets missed:\n  " + "\n  ".join(failed))
+    return 0
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    lines = [f"# Search benchmark at {results['listings']:,} listings", ""]
+    for vendor, data in results["databases"].items():
+        lines += [
+            f"## {vendor}",
+            "",
+            f"Seeded in {data['seed_seconds']:.1f} s ({(data['seeded'] and 'this run') or 'reused'}); "
+            f"{data['rounds']} timed runs per query. Times in milliseconds, p50 / p95.",
+            "",
+            "| query | hits | service | HTTP page | bare SQL | substring scan (ILIKE) | page vs scan |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for query in data["queries"]:
+            scan = query.get("scan")
+            scan_cell = f"{scan['p50']:.1f} / {scan['p95']:.1f}" if scan else "n/a (no text)"
+            ratio = f"{scan['p95'] / query['page']['p95']:.0f}×" if scan else ""
+            lines.append(
+                f"| {query['name']} `{query['query']}` | {query['total']:,} "
+                f"| {query['service']['p50']:.1f} / {query['service']['p95']:.1f} "
+                f"| {query['page']['p50']:.1f} / {query['page']['p95']:.1f} "
+                f"| {query['sql']['p50']:.1f} / {query['sql']['p95']:.1f} | {scan_cell} | {ratio} |"
+            )
+        lines += ["", "| target | measured | met |", "| --- | --- | --- |"]
+        for target in data["targets"]:
+            lines.append(f"| {target['name']} | {target['measured']} | {'yes' if target['met'] else 'NO'} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
