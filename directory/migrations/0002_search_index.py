@@ -10,15 +10,19 @@ POSTGRESQL_FORWARD = [
     "CREATE TEXT SEARCH CONFIGURATION makeworks (COPY = simple)",
     "ALTER TEXT SEARCH CONFIGURATION makeworks ALTER MAPPING FOR "
     "asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH unaccent, makeworks_stem",
-    "ALTER TABLE directory_listing ADD COLUMN search_vector tsvector",
-    "CREATE INDEX directory_listing_search_vector ON directory_listing USING gin (search_vector)",
+    "ALTER TABLE directory_searchentry ADD COLUMN vector tsvector NOT NULL DEFAULT ''",
+    "CREATE INDEX directory_searchentry_vector ON directory_searchentry USING gin (vector)",
+    # The name alone, so the best-ranked matches (those in the name) are found without ranking every match.
+    "ALTER TABLE directory_searchentry ADD COLUMN name_vector tsvector NOT NULL DEFAULT ''",
+    "CREATE INDEX directory_searchentry_name_vector ON directory_searchentry USING gin (name_vector)",
     "CREATE INDEX directory_searchword_trgm ON directory_searchword USING gin (word gin_trgm_ops)",
     "CREATE INDEX directory_searchword_prefix ON directory_searchword (word text_pattern_ops)",
 ]
 POSTGRESQL_BACKWARD = [
     "DROP INDEX IF EXISTS directory_searchword_prefix",
     "DROP INDEX IF EXISTS directory_searchword_trgm",
-    "ALTER TABLE directory_listing DROP COLUMN IF EXISTS search_vector",
+    "ALTER TABLE directory_searchentry DROP COLUMN IF EXISTS name_vector",
+    "ALTER TABLE directory_searchentry DROP COLUMN IF EXISTS vector",
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS makeworks",
     "DROP TEXT SEARCH DICTIONARY IF EXISTS makeworks_stem",
 ]

@@ -21,18 +21,31 @@ VOCABULARY_MIN_LENGTH = 3
 VOCABULARY_MAX_LENGTH = 64
 SIMILARITY_THRESHOLD = 0.3
 INDEX_CHUNK = 5000
+# Search entries fall into this many buckets (listing id modulo 16), for counting facets on a sample.
+SAMPLE_BUCKETS = 16
 
 
 @dataclass(frozen=True)
 class TextMatch:
-    """A CTE named `matched(id, rank)` selecting the listings whose text matches; lower rank is better."""
+    """A CTE named `matched(id, rank)` selecting the published listings whose text matches.
+
+    Lower rank is better; an unranked match has rank 0 and is much cheaper on a large result.
+    """
 
     sql: str
     params: list[Any]
 
 
 class Backend(Protocol):
-    def text_match(self, query_words: Sequence[str]) -> TextMatch: ...
+    def text_match(
+        self,
+        query_words: Sequence[str],
+        *,
+        ranked: bool,
+        sample_buckets: int = ...,
+        in_name: bool = False,
+        cte: str = ...,
+    ) -> TextMatch: ...
     def name_prefix_match(self, prefix: str) -> TextMatch: ...
     def write_index(self, listing_ids: Sequence[int], term_text: dict[int, str]) -> None: ...
     def remove_from_index(self, listing_ids: Sequence[int]) -> None: ...
@@ -93,50 +106,77 @@ def _add_vocabulary(found: set[str]) -> None:
     )
 
 
+# The entry row of each published listing among the given ids (ids are bound by each back end).
+ENTRY_INSERT = """
+    INSERT INTO directory_searchentry
+        (listing_id, kind, node_id, latitude, longitude, sort_name, created_at, sample{extra_columns})
+    SELECT l.id, l.kind, l.node_id, l.latitude, l.longitude, lower(l.name), l.created_at, l.id %% 16
+        {extra_values}
+    FROM directory_listing l WHERE l.status = 'published' AND {id_condition}
+"""
+TERMS_TEXT = """coalesce((SELECT {aggregate} FROM directory_listing_terms lt
+    JOIN term_text tt ON tt.id = lt.term_id WHERE lt.listing_id = l.id), '')"""
+PLACE_TEXT = """l.summary || ' ' || l.city || ' ' || coalesce((SELECT n.name || ' ' || n.name_fr
+    FROM directory_node n WHERE n.id = l.node_id), '')"""
+
+
 class PostgresBackend:
-    def text_match(self, query_words: Sequence[str]) -> TextMatch:
+    def text_match(
+        self,
+        query_words: Sequence[str],
+        *,
+        ranked: bool,
+        sample_buckets: int = SAMPLE_BUCKETS,
+        in_name: bool = False,
+        cte: str = "matched",
+    ) -> TextMatch:
         tsquery = " & ".join(f"{word}:*" for word in query_words)
+        rank = "-ts_rank(e.vector, q.query)" if ranked else "0"
+        column = "e.name_vector" if in_name else "e.vector"
+        # On a sample, PostgreSQL combines the GIN index with the index on `sample` (a BitmapAnd).
+        sample, params = (
+            ("AND e.sample < %s", [sample_buckets]) if sample_buckets < SAMPLE_BUCKETS else ("", [])
+        )
         return TextMatch(
-            "matched(id, rank) AS (SELECT l.id, -ts_rank(l.search_vector, q.query) "
-            "FROM directory_listing l, to_tsquery('makeworks', %s) AS q(query) "
-            "WHERE l.search_vector @@ q.query)",
-            [tsquery],
+            f"{cte}(id, rank) AS MATERIALIZED (SELECT e.listing_id, {rank} "
+            "FROM directory_searchentry e, to_tsquery('makeworks', %s) AS q(query) "
+            f"WHERE {column} @@ q.query {sample})",
+            [tsquery, *params],
         )
 
     def name_prefix_match(self, prefix: str) -> TextMatch:
         # ":*A" restricts the prefix match to weight A, the listing's name.
         return TextMatch(
-            "matched(id, rank) AS (SELECT l.id, 0 FROM directory_listing l "
-            "WHERE l.search_vector @@ to_tsquery('makeworks', %s))",
+            "matched(id, rank) AS (SELECT e.listing_id, 0 FROM directory_searchentry e "
+            "WHERE e.vector @@ to_tsquery('makeworks', %s))",
             [f"{prefix}:*A"],
         )
 
     def write_index(self, listing_ids: Sequence[int], term_text: dict[int, str]) -> None:
         values_cte, values_params = _term_values_cte(term_text)
+        terms = TERMS_TEXT.format(aggregate="string_agg(tt.txt, ' ')")
+        vector = (
+            "setweight(to_tsvector('makeworks', l.name), 'A')"
+            f" || setweight(to_tsvector('makeworks', {terms}), 'B')"
+            f" || setweight(to_tsvector('makeworks', {PLACE_TEXT}), 'C')"
+            " || setweight(to_tsvector('makeworks', l.description || ' ' || l.circularity), 'D')"
+        )
+        insert = ENTRY_INSERT.format(
+            extra_columns=", vector, name_vector",
+            extra_values=f", {vector}, to_tsvector('makeworks', l.name)",
+            id_condition="l.id = ANY(%s)",
+        )
         with connection.cursor() as cursor:
             for chunk in _chunks(listing_ids):
-                cursor.execute(
-                    f"""
-                    WITH {values_cte}
-                    UPDATE directory_listing AS l SET search_vector =
-                        setweight(to_tsvector('makeworks', l.name), 'A')
-                        || setweight(to_tsvector('makeworks', coalesce((
-                            SELECT string_agg(tt.txt, ' ') FROM directory_listing_terms lt
-                            JOIN term_text tt ON tt.id = lt.term_id WHERE lt.listing_id = l.id), '')), 'B')
-                        || setweight(to_tsvector('makeworks', l.summary || ' ' || l.city || ' ' || coalesce((
-                            SELECT n.name || ' ' || n.name_fr FROM directory_node n
-                            WHERE n.id = l.node_id), '')),
-                            'C')
-                        || setweight(to_tsvector('makeworks', l.description || ' ' || l.circularity), 'D')
-                    WHERE l.id = ANY(%s)
-                    """,
-                    [*values_params, list(chunk)],
-                )
+                ids = list(chunk)
+                cursor.execute("DELETE FROM directory_searchentry WHERE listing_id = ANY(%s)", [ids])
+                cursor.execute(f"WITH {values_cte} {insert}", [*values_params, ids])
                 _add_vocabulary(_vocabulary_rows(chunk, term_text))
 
     def remove_from_index(self, listing_ids: Sequence[int]) -> None:
-        # The vector lives on the listing row, so it goes with it.
-        return None
+        with connection.cursor() as cursor:
+            for chunk in _chunks(listing_ids):
+                cursor.execute("DELETE FROM directory_searchentry WHERE listing_id = ANY(%s)", [list(chunk)])
 
     def is_known_word(self, word: str) -> bool:
         with connection.cursor() as cursor:
@@ -155,12 +195,27 @@ class PostgresBackend:
 
 
 class SqliteBackend:
-    def text_match(self, query_words: Sequence[str]) -> TextMatch:
+    def text_match(
+        self,
+        query_words: Sequence[str],
+        *,
+        ranked: bool,
+        sample_buckets: int = SAMPLE_BUCKETS,
+        in_name: bool = False,
+        cte: str = "matched",
+    ) -> TextMatch:
         expression = " AND ".join(f'"{word}"*' for word in query_words)
+        if in_name:
+            expression = f"name : ({expression})"
+        rank = "bm25(directory_listing_fts, 10.0, 4.0, 2.0, 1.0)" if ranked else "0"
+        # The sample bucket is the listing id modulo 16, so FTS5 can filter on its rowid directly.
+        sample, params = (
+            ("AND rowid %% 16 < %s", [sample_buckets]) if sample_buckets < SAMPLE_BUCKETS else ("", [])
+        )
         return TextMatch(
-            "matched(id, rank) AS (SELECT rowid, bm25(directory_listing_fts, 10.0, 4.0, 2.0, 1.0) "
-            "FROM directory_listing_fts WHERE directory_listing_fts MATCH %s)",
-            [expression],
+            f"{cte}(id, rank) AS MATERIALIZED (SELECT rowid, {rank} "
+            f"FROM directory_listing_fts WHERE directory_listing_fts MATCH %s {sample})",
+            [expression, *params],
         )
 
     def name_prefix_match(self, prefix: str) -> TextMatch:
@@ -174,22 +229,18 @@ class SqliteBackend:
         values_cte, values_params = _term_values_cte(term_text)
         with connection.cursor() as cursor:
             for chunk in _chunks(listing_ids):
-                placeholders = ", ".join(["%s"] * len(chunk))
+                in_ids = f"l.id IN ({', '.join(['%s'] * len(chunk))})"
+                self._delete(cursor, chunk)
                 cursor.execute(
-                    f"DELETE FROM directory_listing_fts WHERE rowid IN ({placeholders})", list(chunk)
+                    ENTRY_INSERT.format(extra_columns="", extra_values="", id_condition=in_ids), list(chunk)
                 )
                 cursor.execute(
                     f"""
                     WITH {values_cte}
                     INSERT INTO directory_listing_fts (rowid, name, terms, body, description)
-                    SELECT l.id, l.name,
-                        coalesce((SELECT group_concat(tt.txt, ' ') FROM directory_listing_terms lt
-                                  JOIN term_text tt ON tt.id = lt.term_id WHERE lt.listing_id = l.id), ''),
-                        l.summary || ' ' || l.city || ' ' || coalesce((
-                            SELECT n.name || ' ' || n.name_fr FROM directory_node n
-                            WHERE n.id = l.node_id), ''),
-                        l.description || ' ' || l.circularity
-                    FROM directory_listing l WHERE l.id IN ({placeholders})
+                    SELECT l.id, l.name, {TERMS_TEXT.format(aggregate="group_concat(tt.txt, ' ')")},
+                        {PLACE_TEXT}, l.description || ' ' || l.circularity
+                    FROM directory_listing l WHERE l.status = 'published' AND {in_ids}
                     """,
                     [*values_params, *chunk],
                 )
@@ -198,10 +249,13 @@ class SqliteBackend:
     def remove_from_index(self, listing_ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:
             for chunk in _chunks(listing_ids):
-                placeholders = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"DELETE FROM directory_listing_fts WHERE rowid IN ({placeholders})", list(chunk)
-                )
+                self._delete(cursor, chunk)
+
+    @staticmethod
+    def _delete(cursor: Any, chunk: Sequence[int]) -> None:
+        placeholders = ", ".join(["%s"] * len(chunk))
+        cursor.execute(f"DELETE FROM directory_searchentry WHERE listing_id IN ({placeholders})", list(chunk))
+        cursor.execute(f"DELETE FROM directory_listing_fts WHERE rowid IN ({placeholders})", list(chunk))
 
     def is_known_word(self, word: str) -> bool:
         # GLOB is case-sensitive, so SQLite can answer it from the unique index on word.

@@ -11,13 +11,16 @@ from typing import Any
 
 from django.db import connection
 
-from directory.models import Listing, ListingKind, ListingPhoto, ListingStatus, Node, Term, Vocabulary
-from directory.search.backends import TextMatch, current_backend
+from directory.models import Listing, ListingKind, ListingPhoto, Node, Term, Vocabulary
+from directory.search.backends import SAMPLE_BUCKETS, current_backend
 from directory.search.params import SearchParams
 from makeworks.lib.text import words
 
 KM_PER_DEGREE = 111.32
 MAX_QUERY_WORDS = 12
+# Above this many hits, facets are counted on a fixed sample of them and scaled: exact counts would
+# cost a pass over every hit, and "about 12,000" tells a visitor as much as "12,214".
+EXACT_FACETS_UP_TO = 5000
 
 # Dropped from queries on both back ends alike, so "bakers in paris" means "bakers paris".
 STOP_WORDS = frozenset(
@@ -98,6 +101,7 @@ class SearchResults:
     total: int
     hits: list[ListingHit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    facets_approximate: bool = False
     # The query as searched after spelling correction, when it differs from what was typed.
     corrected_text: str = ""
 
@@ -168,23 +172,40 @@ def _term_ids_with_descendants(params: SearchParams) -> list[list[int]]:
 
 
 class _Plan:
-    """The parts of one search's SQL, shared by the page query and the facet query."""
+    """One search's SQL: the text match, the filters, and the queries for total, facets and page."""
 
-    def __init__(self, params: SearchParams, match: TextMatch | None):
+    def __init__(self, params: SearchParams, query_words: list[str]):
         self.params = params
-        self.match = match
+        self.words = query_words
         self.node_ids = list(Node.objects.filter(slug__in=params.nodes).values_list("id", flat=True))
         self.term_groups = _term_ids_with_descendants(params)
 
-    def with_clause(self) -> _Sql:
+    @property
+    def filtered(self) -> bool:
+        """Whether anything beyond the text narrows the search (and so needs the entry table)."""
+        return bool(self.params.kinds or self.node_ids or self.term_groups or self.params.near)
+
+    def start(
+        self, *, ranked: bool = False, sample_buckets: int = SAMPLE_BUCKETS, in_name: bool = False
+    ) -> _Sql:
+        """Open the statement with the text match as CTE `matched`. With `in_name`, the matches in the
+        name alone are `matched`; with `in_name=None`, `named` holds them beside all matches."""
         sql = _Sql()
-        if self.match:
-            sql.add(f"WITH {self.match.sql}", self.match.params)
+        if self.words:
+            backend = current_backend()
+            match = backend.text_match(
+                self.words, ranked=ranked, sample_buckets=sample_buckets, in_name=in_name
+            )
+            sql.add(f"WITH {match.sql}", match.params)
         return sql
 
-    def from_clause(self) -> str:
-        join = " JOIN matched m ON m.id = l.id" if self.match else ""
-        return f"FROM directory_listing l{join}"
+    def add_named(self, sql: _Sql) -> None:
+        named = current_backend().text_match(self.words, ranked=False, in_name=True, cte="named")
+        sql.add(f", {named.sql}", named.params)
+
+    def from_entries(self) -> str:
+        join = " JOIN matched m ON m.id = e.listing_id" if self.words else ""
+        return f"FROM directory_searchentry e{join}"
 
     def distance_sql(self) -> tuple[str, list[Any]]:
         """Squared distance in km² by the equirectangular approximation: plain arithmetic, so an index
@@ -193,27 +214,23 @@ class _Plan:
         assert near is not None
         k = KM_PER_DEGREE * math.cos(math.radians(near.latitude))
         expression = (
-            "((l.latitude - %s) * %s) * ((l.latitude - %s) * %s)"
-            " + ((l.longitude - %s) * %s) * ((l.longitude - %s) * %s)"
+            "((e.latitude - %s) * %s) * ((e.latitude - %s) * %s)"
+            " + ((e.longitude - %s) * %s) * ((e.longitude - %s) * %s)"
         )
-        return expression, [
-            near.latitude,
-            KM_PER_DEGREE,
-            near.latitude,
-            KM_PER_DEGREE,
-            near.longitude,
-            k,
-            near.longitude,
-            k,
-        ]
+        lat, lng = near.latitude, near.longitude
+        return expression, [lat, KM_PER_DEGREE, lat, KM_PER_DEGREE, lng, k, lng, k]
 
-    def shared_filters(self, sql: _Sql) -> None:
-        """Filters every facet count respects: all but kind and node, which count as alternatives."""
-        sql.add("WHERE l.status = %s", [ListingStatus.PUBLISHED])
+    def where(
+        self, sql: _Sql, *, sample_buckets: int = SAMPLE_BUCKETS, kind: bool = True, node: bool = True
+    ) -> None:
+        """The filters; kind and node can be left out, as their own facets count the alternatives."""
+        sql.add("WHERE 1 = 1")
+        if sample_buckets < SAMPLE_BUCKETS and not self.words:
+            sql.add("AND e.sample < %s", [sample_buckets])
         for group in self.term_groups:
             sql.add(
                 "AND EXISTS (SELECT 1 FROM directory_listing_terms lt "
-                f"WHERE lt.listing_id = l.id AND lt.term_id IN ({_placeholders(group)}))",
+                f"WHERE lt.listing_id = e.listing_id AND lt.term_id IN ({_placeholders(group)}))",
                 group,
             )
         near = self.params.near
@@ -221,81 +238,120 @@ class _Plan:
             lat_delta = near.radius_km / KM_PER_DEGREE
             lng_delta = near.radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.latitude)), 0.01))
             sql.add(
-                "AND l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s",
+                "AND e.latitude BETWEEN %s AND %s AND e.longitude BETWEEN %s AND %s",
                 [near.latitude - lat_delta, near.latitude + lat_delta, near.longitude - lng_delta,
                  near.longitude + lng_delta],
             )  # fmt: skip
             expression, params = self.distance_sql()
             sql.add(f"AND {expression} <= %s", [*params, near.radius_km**2])
+        if kind and self.params.kinds:
+            sql.add(f"AND e.kind IN ({_placeholders(self.params.kinds)})", list(self.params.kinds))
+        if node and self.node_ids:
+            sql.add(f"AND e.node_id IN ({_placeholders(self.node_ids)})", list(self.node_ids))
 
-    def kind_filter(self, column: str = "l.kind") -> tuple[str, list[Any]]:
-        kinds = list(self.params.kinds)
-        return (f" AND {column} IN ({_placeholders(kinds)})", kinds) if kinds else ("", [])
 
-    def node_filter(self, column: str = "l.node_id") -> tuple[str, list[Any]]:
-        return (
-            (f" AND {column} IN ({_placeholders(self.node_ids)})", list(self.node_ids))
-            if self.node_ids
-            else ("", [])
-        )
+def _fetch(sql: _Sql) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(" ".join(sql.parts), sql.params)
+        return cursor.fetchall()
+
+
+def _total(plan: _Plan) -> int:
+    sql = plan.start()
+    if plan.words and not plan.filtered:
+        sql.add("SELECT COUNT(*) FROM matched")
+    else:
+        sql.add(f"SELECT COUNT(*) {plan.from_entries()}")
+        plan.where(sql)
+    return int(_fetch(sql)[0][0])
 
 
 def _page_ids(plan: _Plan) -> list[tuple[int, float | None]]:
     params = plan.params
-    sql = plan.with_clause()
-    select = ["l.id"]
-    select_params: list[Any] = []
-    if params.near:
-        expression, distance_params = plan.distance_sql()
-        select.append(expression)
-        select_params = distance_params
+    offset, limit = (params.page - 1) * params.per_page, params.per_page
+    sort = params.effective_sort if plan.words or params.effective_sort != "relevance" else "name"
+    if sort != "relevance":
+        return _sorted_page(plan, sort, offset, limit)
+    # Ranking every match costs a pass over all of them; matches in the name rank first (weight 10
+    # against at most 4 elsewhere), so rank those alone and go further only when the page needs it.
+    in_name = _ranked_page(plan, tier="name", offset=0, limit=offset + limit)
+    if len(in_name) == offset + limit:
+        return in_name[offset:]
+    from_name = in_name[offset:]
+    rest = _ranked_page(plan, tier="rest", offset=max(0, offset - len(in_name)), limit=limit - len(from_name))
+    return from_name + rest
+
+
+def _ranked_page(plan: _Plan, *, tier: str, offset: int, limit: int) -> list[tuple[int, float | None]]:
+    """Matches in the name (`tier="name"`) or all other matches (`"rest"`), best first."""
+    sql = plan.start(ranked=True, in_name=tier == "name")
+    exclude = ""
+    if tier == "rest":
+        plan.add_named(sql)
+        exclude = " AND m.id NOT IN (SELECT id FROM named)"
+    if not plan.filtered:
+        sql.add(f"SELECT m.id, NULL FROM matched m WHERE 1 = 1{exclude}")
+        sql.add("ORDER BY m.rank, m.id LIMIT %s OFFSET %s", [limit, offset])
     else:
-        select.append("NULL")
-    sql.add(f"SELECT {', '.join(select)} {plan.from_clause()}", select_params)
-    plan.shared_filters(sql)
-    for fragment, fragment_params in (plan.kind_filter(), plan.node_filter()):
-        sql.add(fragment, fragment_params)
+        distance, distance_params = plan.distance_sql() if plan.params.near else ("NULL", [])
+        sql.add(f"SELECT e.listing_id, {distance} {plan.from_entries()}", distance_params)
+        plan.where(sql)
+        sql.add(f"{exclude} ORDER BY m.rank, e.listing_id LIMIT %s OFFSET %s", [limit, offset])
+    return _with_distances(_fetch(sql))
+
+
+def _sorted_page(plan: _Plan, sort: str, offset: int, limit: int) -> list[tuple[int, float | None]]:
+    sql = plan.start()
+    distance, distance_params = plan.distance_sql() if plan.params.near else ("NULL", [])
+    sql.add(f"SELECT e.listing_id, {distance} {plan.from_entries()}", distance_params)
+    plan.where(sql)
     order = {
-        "relevance": "m.rank, l.name, l.id" if plan.match else "l.name, l.id",
-        "distance": "2, l.id",
-        "name": "l.name, l.id",
-        "newest": "l.created_at DESC, l.id DESC",
-    }[params.effective_sort]
-    sql.add(f"ORDER BY {order} LIMIT %s OFFSET %s", [params.per_page, (params.page - 1) * params.per_page])
-    with connection.cursor() as cursor:
-        cursor.execute(" ".join(sql.parts), sql.params)
-        return [(row[0], math.sqrt(row[1]) if row[1] is not None else None) for row in cursor.fetchall()]
+        "distance": "2, e.listing_id",
+        "name": "e.sort_name, e.listing_id",
+        "newest": "e.created_at DESC, e.listing_id DESC",
+    }[sort]
+    sql.add(f"ORDER BY {order} LIMIT %s OFFSET %s", [limit, offset])
+    return _with_distances(_fetch(sql))
 
 
-def _facet_counts(plan: _Plan) -> dict[str, dict[str, int]]:
-    """Counts per kind, node and term in one query over the materialised hits."""
-    sql = plan.with_clause()
-    sql.add(("," if plan.match else "WITH") + " hits AS MATERIALIZED (SELECT l.id, l.kind, l.node_id")
-    sql.add(plan.from_clause())
-    plan.shared_filters(sql)
-    kind_sql, kind_params = plan.kind_filter("kind")
-    node_sql, node_params = plan.node_filter("node_id")
-    term_kind_sql, _ = plan.kind_filter("h.kind")
-    term_node_sql, _ = plan.node_filter("h.node_id")
+def _with_distances(rows: list[tuple[Any, ...]]) -> list[tuple[int, float | None]]:
+    return [(row[0], math.sqrt(row[1]) if row[1] is not None else None) for row in rows]
+
+
+def _facet_counts(plan: _Plan, sample_buckets: int) -> dict[str, dict[str, int]]:
+    """Counts per kind, node and term in one query over the materialised hits (or a sample of them)."""
+    sql = plan.start(sample_buckets=sample_buckets)
+    sql.add(
+        ("," if plan.words else "WITH")
+        + " hits AS MATERIALIZED (SELECT e.listing_id AS id, e.kind, e.node_id"
+    )
+    sql.add(plan.from_entries())
+    plan.where(sql, sample_buckets=sample_buckets, kind=False, node=False)
     sql.add(")")
-    sql.add(f"SELECT 'kind', kind, COUNT(*) FROM hits WHERE 1 = 1{node_sql} GROUP BY kind", node_params)
+    kinds, nodes = list(plan.params.kinds), plan.node_ids
+    kind_sql = f" AND h.kind IN ({_placeholders(kinds)})" if kinds else ""
+    node_sql = f" AND h.node_id IN ({_placeholders(nodes)})" if nodes else ""
+    sql.add("SELECT 'base', NULL, COUNT(*) FROM hits h")
     sql.add(
-        "UNION ALL SELECT 'node', CAST(node_id AS TEXT), COUNT(*) FROM hits "
-        f"WHERE node_id IS NOT NULL{kind_sql} "
-        "GROUP BY node_id",
-        kind_params,
+        f"UNION ALL SELECT 'kind', h.kind, COUNT(*) FROM hits h WHERE 1 = 1{node_sql} GROUP BY h.kind", nodes
     )
     sql.add(
+        "UNION ALL SELECT 'node', CAST(h.node_id AS TEXT), COUNT(*) FROM hits h "
+        f"WHERE h.node_id IS NOT NULL{kind_sql} GROUP BY h.node_id",
+        kinds,
+    )
+    sql.add(
+        # CROSS JOIN makes SQLite walk the hits and look up their terms, rather than walk every
+        # term link and look up the hits; PostgreSQL plans it as any inner join.
         "UNION ALL SELECT 'term', CAST(lt.term_id AS TEXT), COUNT(*) FROM hits h "
-        f"JOIN directory_listing_terms lt ON lt.listing_id = h.id WHERE 1 = 1{term_kind_sql}{term_node_sql} "
-        "GROUP BY lt.term_id",
-        [*kind_params, *node_params],
+        "CROSS JOIN directory_listing_terms lt "
+        f"WHERE lt.listing_id = h.id{kind_sql}{node_sql} GROUP BY lt.term_id",
+        [*kinds, *nodes],
     )
-    counts: dict[str, dict[str, int]] = {"kind": {}, "node": {}, "term": {}}
-    with connection.cursor() as cursor:
-        cursor.execute(" ".join(sql.parts), sql.params)
-        for facet, value, count in cursor.fetchall():
-            counts[facet][str(value)] = count
+    counts: dict[str, dict[str, int]] = {"base": {}, "kind": {}, "node": {}, "term": {}}
+    scale = SAMPLE_BUCKETS / sample_buckets
+    for facet, value, count in _fetch(sql):
+        counts[facet][str(value)] = round(count * scale)
     return counts
 
 
@@ -368,22 +424,36 @@ def _hits(rows: list[tuple[int, float | None]]) -> list[ListingHit]:
     return hits
 
 
+def _sample_buckets(hits: int) -> int:
+    """The fewest sample buckets that hold about EXACT_FACETS_UP_TO of these hits (all, for fewer)."""
+    return min(SAMPLE_BUCKETS, math.ceil(SAMPLE_BUCKETS * EXACT_FACETS_UP_TO / max(hits, 1)))
+
+
 def search_listings(params: SearchParams) -> SearchResults:
-    """Run a search: one page of hits in order, the total, and facet counts for every filter."""
-    backend = current_backend()
-    match, corrected_text = None, ""
+    """Run a search: one page of hits in order, the exact total, and facet counts for every filter."""
+    searched, corrected_text = [], ""
     if params.text:
         searched, changed = corrected_words(params.text)
-        if not searched:
-            # Only stop words: nothing to match on, so treat it as browsing.
-            match = None
-        else:
-            match = backend.text_match(searched)
-            corrected_text = " ".join(searched) if changed else ""
-    plan = _Plan(params, match)
-    counts = _facet_counts(plan)
-    total = sum(counts["kind"].get(kind, 0) for kind in (params.kinds or counts["kind"].keys()))
-    results = SearchResults(params=params, total=total, hits=[], corrected_text=corrected_text)
+        corrected_text = " ".join(searched) if changed and searched else ""
+    # A query of only stop words leaves nothing to match on: it is browsing.
+    plan = _Plan(params, searched)
+    total = _total(plan)
+    sample_buckets = _sample_buckets(total)
+    if plan.params.kinds or plan.node_ids:
+        # Kind and node counts range beyond the total (they show the alternatives), so their size is
+        # unknown: count on the smallest sample first, and again in full only if that shows it is small.
+        sample_buckets = 1
+    counts = _facet_counts(plan, sample_buckets)
+    if sample_buckets < SAMPLE_BUCKETS and _sample_buckets(counts["base"].get("None", 0)) == SAMPLE_BUCKETS:
+        sample_buckets = SAMPLE_BUCKETS
+        counts = _facet_counts(plan, sample_buckets)
+    results = SearchResults(
+        params=params,
+        total=total,
+        hits=[],
+        corrected_text=corrected_text,
+        facets_approximate=sample_buckets < SAMPLE_BUCKETS,
+    )
     if total and not results.page_out_of_range:
         results.hits = _hits(_page_ids(plan))
     results.facets = _facets(params, counts)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.urls import reverse
 
-from directory.models import Listing, ListingStatus, Term, Vocabulary
+from directory.models import Listing, Term, Vocabulary
 from directory.search.backends import current_backend
 from makeworks.lib.text import fold, words
 
@@ -45,9 +45,9 @@ def suggest(text: str) -> list[Suggestion]:
     match = current_backend().name_prefix_match(typed[-1])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH {match.sql} SELECT l.id FROM directory_listing l JOIN matched m ON m.id = l.id "
-            "WHERE l.status = %s ORDER BY l.name LIMIT 50",
-            [*match.params, ListingStatus.PUBLISHED],
+            f"WITH {match.sql} SELECT e.listing_id FROM directory_searchentry e "
+            "JOIN matched m ON m.id = e.listing_id ORDER BY e.sort_name LIMIT 50",
+            match.params,
         )
         ids = [row[0] for row in cursor.fetchall()]
     listings = Listing.objects.filter(pk__in=ids).only("name", "slug").order_by("name")

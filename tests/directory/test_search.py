@@ -6,7 +6,7 @@ from django.http import QueryDict
 
 from directory import services
 from directory.models import ListingKind, ListingStatus, Vocabulary
-from directory.search import SearchParamsError, parse_search_params, search_listings, suggest
+from directory.search import SearchParamsError, engine, parse_search_params, search_listings, suggest
 from tests.factories import ListingFactory, NodeFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +156,22 @@ def test_pages_split_the_results_without_overlap():
     assert run("node=big&page=4").page_out_of_range
 
 
+@pytest.mark.parametrize("filtered", [False, True])
+def test_name_matches_come_first_and_pages_continue_into_the_other_matches(filtered):
+    node = NodeFactory(slug="oakland")
+    oak = TermFactory(name="Oak", slug="oak")
+    for n in range(25):
+        ListingFactory(name=f"Joiner {n:02d}", terms=[oak], node=node)
+    for n in range(3):
+        ListingFactory(name=f"Oak Studio {n}", node=node)
+    query = "q=oak&node=oakland" if filtered else "q=oak"
+    pages = [run(f"{query}&page={p}") for p in (1, 2)]
+    assert pages[0].total == 28
+    assert names(pages[0])[:3] == ["Oak Studio 0", "Oak Studio 1", "Oak Studio 2"]
+    assert [len(page.hits) for page in pages] == [20, 8]
+    assert len({name for page in pages for name in names(page)}) == 28
+
+
 def test_the_index_follows_updates_and_deletes(catalogue):
     joinery = catalogue["joinery"]
     services.listing_update(listing=joinery, name="Clyde Boatbuilders")
@@ -212,3 +228,20 @@ def test_suggestions_offer_materials_and_listing_names(catalogue):
     labels = {(s.kind, s.label) for s in suggest("gov")}
     assert ("listing", "Govan Pottery") in labels
     assert all(s.label != "Secret Plywood Lab" for s in suggest("secret"))
+
+
+def test_facets_of_a_large_result_are_counted_on_a_sample_and_say_so(monkeypatch):
+    monkeypatch.setattr(engine, "EXACT_FACETS_UP_TO", 8)
+    node = NodeFactory(slug="busy")
+    walnut = TermFactory(name="Walnut", slug="walnut")
+    for n in range(64):
+        ListingFactory(name=f"Maker {n:02d}", node=node, terms=[walnut] if n < 4 else [])
+    everything = run("node=busy")
+    assert everything.total == 64
+    assert everything.facets_approximate
+    counts = {facet.value: facet.count for facet in everything.facets["kind"]}
+    assert counts[ListingKind.FABRICATOR] == pytest.approx(64, rel=0.5)
+    few = run("node=busy&material=walnut")
+    assert few.total == 4
+    assert not few.facets_approximate
+    assert {f.value: f.count for f in few.facets["node"]} == {"busy": 4}
