@@ -431,7 +431,8 @@ def _sample_buckets(hits: int) -> int:
 
 def search_listings(params: SearchParams) -> SearchResults:
     """Run a search: one page of hits in order, the exact total, and facet counts for every filter."""
-    searched, corrected_text = [], ""
+    searched: list[str] = []
+    corrected_text = ""
     if params.text:
         searched, changed = corrected_words(params.text)
         corrected_text = " ".join(searched) if changed and searched else ""

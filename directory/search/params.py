@@ -3,15 +3,19 @@
 Every state of the search page is a shareable URL, so parsing and `to_query_string` are inverses.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from directory.models import ListingKind, Node, Place, Vocabulary
+from makeworks.lib.geocode import geocode
 from makeworks.lib.text import fold
 
 MAX_QUERY_LENGTH = 200
@@ -213,7 +217,8 @@ def _parse_page(value: str, errors: list[str]) -> int:
 
 
 def resolve_near(text: str, radius_km: float) -> Near | None:
-    """Turn "Glasgow" or "55.86,-4.25" into coordinates, from the local gazetteer only."""
+    """Turn "Glasgow" or "55.86,-4.25" into coordinates: from the local gazetteer, then from the
+    online geocoder when GEOCODER_URL is set."""
     match = COORDINATES.match(text)
     if match:
         latitude, longitude = float(match.group(1)), float(match.group(2))
@@ -225,6 +230,22 @@ def resolve_near(text: str, radius_km: float) -> Near | None:
     if country.strip():
         places = places.filter(country__iexact=country.strip()[:2])
     place = places.order_by("id").first()
-    if place is None:
-        return None
-    return Near(place.latitude, place.longitude, radius_km, text)
+    if place is not None:
+        return Near(place.latitude, place.longitude, radius_km, text)
+    if settings.GEOCODER_URL:
+        found = _geocode_cached(text)
+        if found:
+            return Near(found[0], found[1], radius_km, text)
+    return None
+
+
+def _geocode_cached(text: str) -> tuple[float, float] | None:
+    """Ask the online geocoder, remembering answers for a day (its usage policies ask for caching)."""
+    key = "geocode:" + hashlib.sha256(fold(text).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return (cached[0], cached[1]) if cached else None
+    place = geocode(text, url=settings.GEOCODER_URL, user_agent=f"{settings.SITE_NAME} ({settings.SITE_URL})")
+    answer = [place.latitude, place.longitude] if place else []
+    cache.set(key, answer, 24 * 3600)
+    return (place.latitude, place.longitude) if place else None
