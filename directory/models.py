@@ -293,7 +293,9 @@ class SearchEntry(models.Model):
 
     listing = models.OneToOneField(Listing, primary_key=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16)
-    node = models.ForeignKey(Node, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+    node = models.ForeignKey(
+        Node, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)
     sort_name = models.CharField(max_length=200)

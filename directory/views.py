@@ -1,21 +1,77 @@
-from django.http import HttpRequest, HttpResponse
+"""The directory's pages. Each view validates its input, asks a selector or the search, and renders."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+from django_htmx.middleware import HtmxDetails
+
+from directory import selectors
+from directory.models import ListingKind
+from directory.search import SearchParamsError, parse_search_params, search_listings, suggest
+from directory.search.params import MAX_QUERY_LENGTH
 
 
+class HtmxHttpRequest(HttpRequest):
+    """A request that passed through django-htmx's middleware."""
+
+    htmx: HtmxDetails
+
+
+# Sizes the search form's fields: enough to re-show what was typed, never a 10,000-character echo.
+FORM_VALUE_LENGTH = MAX_QUERY_LENGTH
+
+
+def _map_context() -> dict[str, str]:
+    return {"map_tile_url": settings.MAP_TILE_URL, "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION}
+
+
+def _form_values(query: QueryDict) -> dict[str, str]:
+    """What the visitor typed, to put back into the search form whether or not it was valid."""
+    return {key: query.get(key, "")[:FORM_VALUE_LENGTH] for key in ("q", "near", "radius", "sort")}
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("home")
+    context = {"node_cards": selectors.node_cards(), "kinds": ListingKind.choices}
+    return render(request, "directory/home.html", context)
 
 
-def search(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("search")
+@require_safe
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    context: dict[str, object] = {"form": _form_values(request.GET), **_map_context()}
+    # htmx swaps only the results region; a plain request (JavaScript off, a shared link, or htmx
+    # restoring history from the server) gets the whole page.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "directory/_results.html" if partial else "directory/search.html"
+    try:
+        params = parse_search_params(request.GET)
+    except SearchParamsError as error:
+        context["errors"] = error.messages
+        response = render(request, template, context, status=400)
+    else:
+        results = search_listings(params)
+        context.update(params=params, results=results)
+        response = render(request, template, context, status=404 if results.page_out_of_range else 200)
+    # The same URL answers with a fragment or a page, so caches must tell the two apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
+@require_safe
 def suggestions(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("suggest")
+    text = request.GET.get("q", "")[:FORM_VALUE_LENGTH]
+    return render(request, "directory/_suggestions.html", {"suggestions": suggest(text), "text": text})
 
 
+@require_safe
 def node_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return HttpResponse("node")
+    page = selectors.node_page(slug)
+    return render(request, "directory/node.html", {"page": page, **_map_context()})
 
 
+@require_safe
 def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return HttpResponse("listing")
+    page = selectors.listing_page(slug)
+    return render(request, "directory/listing.html", {"page": page, **_map_context()})

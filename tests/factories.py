@@ -8,7 +8,7 @@ from directory import services
 from directory.models import Listing, ListingKind, ListingStatus, Node, Term, Vocabulary
 
 
-class NodeFactory(factory.django.DjangoModelFactory):
+class NodeFactory(factory.django.DjangoModelFactory[Node]):
     class Meta:
         model = Node
 
@@ -22,7 +22,7 @@ class NodeFactory(factory.django.DjangoModelFactory):
         return services.node_create(**kwargs)
 
 
-class TermFactory(factory.django.DjangoModelFactory):
+class TermFactory(factory.django.DjangoModelFactory[Term]):
     class Meta:
         model = Term
 
@@ -34,7 +34,7 @@ class TermFactory(factory.django.DjangoModelFactory):
         return services.term_create(**kwargs)
 
 
-class ListingFactory(factory.django.DjangoModelFactory):
+class ListingFactory(factory.django.DjangoModelFactory[Listing]):
     class Meta:
         model = Listing
 

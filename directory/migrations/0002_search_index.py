@@ -31,6 +31,10 @@ SQLITE_FORWARD = [
     "name, terms, body, description, tokenize = 'porter unicode61 remove_diacritics 2', prefix = '3')",
     "CREATE VIRTUAL TABLE directory_searchword_trgm USING fts5("
     "word, content = 'directory_searchword', content_rowid = 'id', tokenize = 'trigram')",
+    # An entry is the truth of what is searchable: however it is deleted (a service, a cascade from its
+    # listing, a flush), its full-text row goes with it.
+    "CREATE TRIGGER directory_searchentry_ad AFTER DELETE ON directory_searchentry BEGIN "
+    "DELETE FROM directory_listing_fts WHERE rowid = old.listing_id; END",
     # Triggers keep the trigram table in step with the vocabulary inside the database itself.
     "CREATE TRIGGER directory_searchword_ai AFTER INSERT ON directory_searchword BEGIN "
     "INSERT INTO directory_searchword_trgm (rowid, word) VALUES (new.id, new.word); END",
@@ -40,6 +44,7 @@ SQLITE_FORWARD = [
 ]
 SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS directory_searchword_ad",
+    "DROP TRIGGER IF EXISTS directory_searchentry_ad",
     "DROP TRIGGER IF EXISTS directory_searchword_ai",
     "DROP TABLE IF EXISTS directory_searchword_trgm",
     "DROP TABLE IF EXISTS directory_listing_fts",

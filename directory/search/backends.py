@@ -85,12 +85,13 @@ def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
 
 
 def _vocabulary_rows(listing_ids: Sequence[int], term_text: dict[int, str]) -> set[str]:
-    """The words of the given listings' names, summaries and cities, plus all term names."""
+    """The words of the given listings' names, summaries, cities and terms."""
     from directory.models import Listing
 
     found: set[str] = set()
-    for text in term_text.values():
-        found.update(words(text))
+    through = Listing.terms.through.objects.filter(listing_id__in=listing_ids)
+    for term_id in set(through.values_list("term_id", flat=True)):
+        found.update(words(term_text.get(term_id, "")))
     rows = Listing.objects.filter(pk__in=listing_ids).values_list("name", "summary", "city")
     for row in rows.iterator(chunk_size=5000):
         for value in row:
@@ -120,6 +121,24 @@ PLACE_TEXT = """l.summary || ' ' || l.city || ' ' || coalesce((SELECT n.name || 
     FROM directory_node n WHERE n.id = l.node_id), '')"""
 
 
+def _tsquery(query_words: Sequence[str]) -> str:
+    """All the words, each as a prefix both as typed and as stemmed.
+
+    Stemming alone fails on a word still being typed ("ply" stems to "pli", which no longer prefixes
+    "plywood"); the unstemmed prefix alone fails on a whole word whose stem is shorter ("pottery" is
+    indexed as "potteri").
+    """
+    return (
+        "("
+        + " && ".join(["(to_tsquery('simple', %s) || to_tsquery('makeworks', %s))"] * len(query_words))
+        + ")"
+    )
+
+
+def _tsquery_params(query_words: Sequence[str]) -> list[str]:
+    return [f"{word}:*" for word in query_words for _twice in range(2)]
+
+
 class PostgresBackend:
     def text_match(
         self,
@@ -130,7 +149,6 @@ class PostgresBackend:
         in_name: bool = False,
         cte: str = "matched",
     ) -> TextMatch:
-        tsquery = " & ".join(f"{word}:*" for word in query_words)
         rank = "-ts_rank(e.vector, q.query)" if ranked else "0"
         column = "e.name_vector" if in_name else "e.vector"
         # On a sample, PostgreSQL combines the GIN index with the index on `sample` (a BitmapAnd).
@@ -139,17 +157,16 @@ class PostgresBackend:
         )
         return TextMatch(
             f"{cte}(id, rank) AS MATERIALIZED (SELECT e.listing_id, {rank} "
-            "FROM directory_searchentry e, to_tsquery('makeworks', %s) AS q(query) "
+            f"FROM directory_searchentry e, (SELECT {_tsquery(query_words)} AS query) AS q "
             f"WHERE {column} @@ q.query {sample})",
-            [tsquery, *params],
+            [*_tsquery_params(query_words), *params],
         )
 
     def name_prefix_match(self, prefix: str) -> TextMatch:
-        # ":*A" restricts the prefix match to weight A, the listing's name.
         return TextMatch(
             "matched(id, rank) AS (SELECT e.listing_id, 0 FROM directory_searchentry e "
-            "WHERE e.vector @@ to_tsquery('makeworks', %s))",
-            [f"{prefix}:*A"],
+            f"WHERE e.name_vector @@ {_tsquery([prefix])})",
+            _tsquery_params([prefix]),
         )
 
     def write_index(self, listing_ids: Sequence[int], term_text: dict[int, str]) -> None:
@@ -254,8 +271,8 @@ class SqliteBackend:
     @staticmethod
     def _delete(cursor: Any, chunk: Sequence[int]) -> None:
         placeholders = ", ".join(["%s"] * len(chunk))
+        # The trigger on directory_searchentry removes the full-text rows too.
         cursor.execute(f"DELETE FROM directory_searchentry WHERE listing_id IN ({placeholders})", list(chunk))
-        cursor.execute(f"DELETE FROM directory_listing_fts WHERE rowid IN ({placeholders})", list(chunk))
 
     def is_known_word(self, word: str) -> bool:
         # GLOB is case-sensitive, so SQLite can answer it from the unique index on word.

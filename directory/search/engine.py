@@ -355,7 +355,9 @@ def _facet_counts(plan: _Plan, sample_buckets: int) -> dict[str, dict[str, int]]
     return counts
 
 
-def _facets(params: SearchParams, counts: dict[str, dict[str, int]]) -> dict[str, list[FacetValue]]:
+def _facets(
+    params: SearchParams, counts: dict[str, dict[str, int]], total: int
+) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {
         "kind": [
             FacetValue(kind, str(label), counts["kind"].get(kind, 0), kind in params.kinds)
@@ -376,14 +378,19 @@ def _facets(params: SearchParams, counts: dict[str, dict[str, int]]) -> dict[str
     )
     term_counts = counts["term"]
     selected = {(vocabulary, slug) for vocabulary, slugs in params.terms.items() for slug in slugs}
-    terms = Term.objects.filter(pk__in=[int(pk) for pk in term_counts])
     by_vocabulary: dict[str, list[FacetValue]] = {v.value: [] for v in Vocabulary}
-    for term in terms:
-        by_vocabulary[term.vocabulary].append(
-            FacetValue(
-                term.slug, term.label, term_counts[str(term.pk)], (term.vocabulary, term.slug) in selected
-            )
-        )
+    # A selected term stays listed, so it can be seen and undone, even when no hit carries it directly
+    # (a broader term such as "Wood" matches through its narrower ones): every hit matches it.
+    terms = Term.objects.filter(pk__in=[int(pk) for pk in term_counts]) | Term.objects.filter(
+        slug__in=[slug for _vocabulary, slug in selected]
+    )
+    for term in terms.distinct():
+        is_selected = (term.vocabulary, term.slug) in selected
+        if not is_selected and str(term.pk) not in term_counts:
+            continue
+        count = total if is_selected else term_counts[str(term.pk)]
+        by_vocabulary[term.vocabulary].append(FacetValue(term.slug, term.label, count, is_selected))
+
     for vocabulary, values in by_vocabulary.items():
         facets[vocabulary] = sorted(values, key=lambda f: (not f.selected, -f.count, f.label))
     return facets
@@ -457,5 +464,5 @@ def search_listings(params: SearchParams) -> SearchResults:
     )
     if total and not results.page_out_of_range:
         results.hits = _hits(_page_ids(plan))
-    results.facets = _facets(params, counts)
+    results.facets = _facets(params, counts, total)
     return results

@@ -245,3 +245,23 @@ def test_facets_of_a_large_result_are_counted_on_a_sample_and_say_so(monkeypatch
     assert few.total == 4
     assert not few.facets_approximate
     assert {f.value: f.count for f in few.facets["node"]} == {"busy": 4}
+
+
+def test_a_word_still_being_typed_finds_what_it_begins(catalogue):
+    assert names(run("q=joine")) == ["Clyde Joinery"]
+    assert ("listing", "Clyde Joinery") in {(s.kind, s.label) for s in suggest("cly")}
+
+
+def test_a_selected_broader_term_stays_in_its_facet_to_be_undone(catalogue):
+    results = run("material=wood")
+    wood = [facet for facet in results.facets[Vocabulary.MATERIAL] if facet.value == "wood"]
+    assert wood == [engine.FacetValue("wood", "Wood", results.total, True)]
+
+
+def test_a_listing_deleted_behind_the_services_back_is_not_found(catalogue):
+    # A bulk delete skips the services; the index must follow all the same.
+    from directory.models import Listing
+
+    Listing.objects.filter(pk=catalogue["joinery"].pk).delete()
+    results = run("q=joinery")
+    assert (results.total, names(results)) == (0, [])

@@ -1,0 +1,204 @@
+"""The curators' back office. Listing writes go through directory.services, never plain saves, so the
+search index always matches what the admin shows."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from directory import search, services
+from directory.models import Listing, ListingPhoto, ListingStatus, Node, Place, Term
+from makeworks.lib.text import fold
+
+
+class HttpsUrlsAdmin(admin.ModelAdmin):
+    """A web address typed without a scheme is taken as https, as Django 6 will do by default."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Node)
+class NodeAdmin(HttpsUrlsAdmin):
+    list_display = ["name", "name_fr", "country", "slug"]
+    list_filter = ["country"]
+    search_fields = ["name", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["curators"]
+
+
+def _listings_using(term: Term) -> list[int]:
+    """Listings whose index holds this term's name: tagged with it or with any narrower term."""
+    ids, frontier = {term.pk}, [term.pk]
+    while frontier:
+        frontier = list(
+            Term.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    return list(
+        Listing.terms.through.objects.filter(term_id__in=ids).values_list("listing_id", flat=True).distinct()
+    )
+
+
+@admin.register(Term)
+class TermAdmin(HttpsUrlsAdmin):
+    list_display = ["name", "name_fr", "vocabulary", "parent", "slug"]
+    list_filter = ["vocabulary"]
+    search_fields = ["name", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+    def save_model(self, request: HttpRequest, obj: Term, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Listings are found by their terms' names, so a renamed or moved term re-indexes its listings.
+        if change:
+            search.index_listings(_listings_using(obj))
+
+    def delete_model(self, request: HttpRequest, obj: Term) -> None:
+        listing_ids = _listings_using(obj)
+        super().delete_model(request, obj)
+        search.index_listings(listing_ids)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Term]) -> None:
+        listing_ids = {pk for term in queryset for pk in _listings_using(term)}
+        super().delete_queryset(request, queryset)
+        search.index_listings(sorted(listing_ids))
+
+
+class ListingPhotoForm(forms.ModelForm):
+    class Meta:
+        model = ListingPhoto
+        fields = ["image", "alt_text", "position"]
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data.get("image")
+        if image and getattr(image, "size", 0) > services.MAX_PHOTO_BYTES:
+            raise forms.ValidationError(_("The photo is larger than 10 MB."))
+        return image
+
+
+class ListingPhotoInline(admin.TabularInline):
+    model = ListingPhoto
+    form = ListingPhotoForm
+    extra = 1
+    fields = ["image", "alt_text", "position"]
+
+
+@admin.register(Listing)
+class ListingAdmin(HttpsUrlsAdmin):
+    list_display = ["name", "kind", "node", "city", "country", "status", "verified", "updated_at"]
+    list_filter = ["status", "verified", "kind", "node"]
+    search_fields = ["name", "slug", "city", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["terms"]
+    list_select_related = ["node"]
+    inlines = [ListingPhotoInline]
+    actions = ["publish_selected"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "status", "verified", "node", "summary", "description"]}),
+        (_("What they do"), {"fields": ["terms", "circularity", "certifications"]}),
+        (_("Where"), {"fields": ["address", "city", "postcode", "country", "latitude", "longitude"]}),
+        (_("Online"), {"fields": ["website", "social_links", "video_url"]}),
+        (_("Private contact (never shown on the site)"), {"fields": ["contact_email", "contact_phone"]}),
+        (
+            _("How they work"),
+            {
+                "fields": [
+                    "year_founded",
+                    "team_size",
+                    "minimum_order",
+                    "lead_time",
+                    "batch_sizes",
+                    "works_with",
+                    "production_access",
+                    "languages",
+                ]
+            },
+        ),
+        (_("History"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Listing, form: ModelForm, change: bool) -> None:
+        fields = {name: getattr(obj, name) for name in services.LISTING_FIELDS}
+        if change:
+            services.listing_update(listing=obj, **fields)
+            return
+        created = services.listing_create(slug=obj.slug, **fields)
+        # The admin keeps using its own instance for the inlines and the many-to-many fields.
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj._state.db = created._state.db
+        obj.created_at, obj.updated_at = created.created_at, created.updated_at
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Terms are saved with the related objects, after save_model indexed the listing without them.
+        search.index_listings([form.instance.pk])
+
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+        if formset.model is not ListingPhoto:
+            super().save_formset(request, form, formset, change)
+            return
+        # New photos go through services.photo_add, which makes their thumbnails; deletions remove files.
+        # The three lists are what the admin's change message reads, as formset.save() would set them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for photo_form in formset.forms:
+            data = getattr(photo_form, "cleaned_data", None)
+            if not data:
+                continue
+            photo = photo_form.instance
+            if data.get("DELETE"):
+                if photo.pk:
+                    services.photo_delete(photo=photo)
+                    formset.deleted_objects.append(photo)
+            elif photo.pk is None:
+                added = services.photo_add(
+                    listing=form.instance, upload=data["image"], alt_text=data.get("alt_text", "")
+                )
+                if data.get("position") is not None:
+                    added.position = data["position"]
+                    added.save(update_fields=["position"])
+                formset.new_objects.append(added)
+            elif photo_form.has_changed():
+                photo_form.save()
+                formset.changed_objects.append((photo, photo_form.changed_data))
+
+    def delete_model(self, request: HttpRequest, obj: Listing) -> None:
+        services.listing_delete(listing=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
+        for listing in queryset:
+            services.listing_delete(listing=listing)
+
+    @admin.action(description=_("Publish the selected listings"))
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
+        count = 0
+        for listing in queryset.exclude(status=ListingStatus.PUBLISHED):
+            services.listing_publish(listing=listing)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d listing published.", "%(count)d listings published.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "latitude", "longitude"]
+    list_filter = ["country"]
+    search_fields = ["name", "key"]
+    exclude = ["key"]
+
+    def save_model(self, request: HttpRequest, obj: Place, form: ModelForm, change: bool) -> None:
+        # The key is what "near" looks names up by, so it always follows the name.
+        obj.key = fold(obj.name)
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,214 @@
+"""Reads behind the directory's pages. Each runs a fixed number of queries, whatever the data."""
+
+import math
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language_info
+
+from directory.models import (
+    BatchSize,
+    Clientele,
+    Listing,
+    ListingKind,
+    ListingPhoto,
+    ListingStatus,
+    Node,
+    ProductionAccess,
+    Term,
+    Vocabulary,
+)
+from directory.search import ListingHit, SearchParams, SearchResults, search_listings
+from makeworks.lib.video import Video, parse_video
+
+NEARBY_RADIUS_KM = 50.0
+NEARBY_LIMIT = 6
+KM_PER_DEGREE = 111.32
+
+
+@dataclass(frozen=True)
+class NodeCard:
+    node: Node
+    listing_count: int
+
+
+def node_cards() -> list[NodeCard]:
+    """Every node with how many published listings it has, in one query."""
+    nodes = Node.objects.annotate(
+        published_count=Count("listings", filter=Q(listings__status=ListingStatus.PUBLISHED))
+    ).order_by("name")
+    return [NodeCard(node, node.published_count) for node in nodes]
+
+
+@dataclass(frozen=True)
+class NodePage:
+    node: Node
+    results: SearchResults
+
+
+def node_page(slug: str) -> NodePage:
+    """A node and the first page of its published listings, with counts per kind from the facets."""
+    node = get_object_or_404(Node, slug=slug)
+    return NodePage(node, search_listings(SearchParams(nodes=(node.slug,))))
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    vocabulary: str
+    label: str
+    terms: list[Term]
+
+
+@dataclass(frozen=True)
+class SocialLink:
+    label: str
+    url: str
+
+
+@dataclass
+class ListingPage:
+    listing: Listing
+    term_groups: list[TermGroup]
+    photos: list[ListingPhoto]
+    video: Video | None
+    languages: list[str]
+    certifications: list[str]
+    batch_sizes: list[str]
+    works_with: list[str]
+    production_access: list[str]
+    social_links: list[SocialLink]
+    nearby: list[ListingHit] = field(default_factory=list)
+
+    @property
+    def node(self) -> Node | None:
+        return self.listing.node
+
+
+def listing_page(slug: str) -> ListingPage:
+    """A published listing with everything its page shows; Http404 for drafts and unknown slugs."""
+    listing = get_object_or_404(
+        Listing.objects.published().select_related("node").prefetch_related("terms", "photos"), slug=slug
+    )
+    terms = sorted(listing.terms.all(), key=lambda term: term.label.casefold())
+    return ListingPage(
+        listing=listing,
+        term_groups=_term_groups(terms),
+        photos=list(listing.photos.all()),
+        video=parse_video(listing.video_url) if listing.video_url else None,
+        languages=[_language_name(code) for code in _strings(listing.languages)],
+        certifications=_strings(listing.certifications),
+        batch_sizes=_choice_labels(listing.batch_sizes, BatchSize),
+        works_with=_choice_labels(listing.works_with, Clientele),
+        production_access=_choice_labels(listing.production_access, ProductionAccess),
+        social_links=_social_links(listing.social_links),
+        nearby=nearby_sharing_a_process(listing, [t.pk for t in terms if t.vocabulary == Vocabulary.PROCESS]),
+    )
+
+
+def _term_groups(terms: list[Term]) -> list[TermGroup]:
+    groups = []
+    for vocabulary, label in Vocabulary.choices:
+        members = [term for term in terms if term.vocabulary == vocabulary]
+        if members:
+            groups.append(TermGroup(vocabulary, str(label), members))
+    return groups
+
+
+def _strings(values: object) -> list[str]:
+    """The text items of a JSON list field; anything else a careless import left there is ignored."""
+    if not isinstance(values, list):
+        return []
+    return [value.strip() for value in values if isinstance(value, str) and value.strip()]
+
+
+def _choice_labels(values: object, choices: type[BatchSize | Clientele | ProductionAccess]) -> list[str]:
+    labels = dict(choices.choices)
+    return [str(labels.get(value, value)) for value in _strings(values)]
+
+
+def _language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code.lower())["name_translated"])
+    except KeyError:
+        return code
+
+
+def _social_links(values: object) -> list[SocialLink]:
+    """Social links as (label, url), from plain URLs or {"url": …, "label": …} objects; only http(s)."""
+    links = []
+    for value in values if isinstance(values, list) else []:
+        url, label = (value, "") if isinstance(value, str) else ("", "")
+        if isinstance(value, dict):
+            url, label = str(value.get("url", "")), str(value.get("label") or value.get("network") or "")
+        parts = urlsplit(url.strip())
+        if parts.scheme in {"http", "https"} and parts.hostname:
+            host = parts.hostname.removeprefix("www.")
+            links.append(SocialLink(label or host, url.strip()))
+    return links
+
+
+def nearby_sharing_a_process(
+    listing: Listing, process_ids: list[int], limit: int = NEARBY_LIMIT
+) -> list[ListingHit]:
+    """Published listings within 50 km that share at least one process, nearest first (two queries)."""
+    if not process_ids or not listing.has_location:
+        return []
+    latitude, longitude = float(listing.latitude or 0), float(listing.longitude or 0)
+    # The equirectangular approximation, as the search engine uses: plain arithmetic on both databases.
+    k = KM_PER_DEGREE * math.cos(math.radians(latitude))
+    lat_delta = NEARBY_RADIUS_KM / KM_PER_DEGREE
+    lng_delta = NEARBY_RADIUS_KM / max(k, 0.01)
+    dlat = (F("latitude") - Value(latitude)) * Value(KM_PER_DEGREE)
+    dlng = (F("longitude") - Value(longitude)) * Value(k)
+    shares_process = Listing.terms.through.objects.filter(listing_id=OuterRef("pk"), term_id__in=process_ids)
+    candidates: QuerySet[Listing] = (
+        Listing.objects.published()
+        .exclude(pk=listing.pk)
+        .filter(
+            Exists(shares_process),
+            latitude__range=(latitude - lat_delta, latitude + lat_delta),
+            longitude__range=(longitude - lng_delta, longitude + lng_delta),
+        )
+        .annotate(distance_sq=Cast(dlat * dlat + dlng * dlng, FloatField()))
+        .filter(distance_sq__lte=NEARBY_RADIUS_KM**2)
+        .select_related("node")
+        .order_by("distance_sq", "name")[:limit]
+    )
+    found = list(candidates)
+    thumbnails = _thumbnails([other.pk for other in found])
+    kind_labels = dict(ListingKind.choices)
+    return [
+        ListingHit(
+            id=other.pk,
+            slug=other.slug,
+            name=other.name,
+            kind=other.kind,
+            kind_label=str(kind_labels.get(other.kind, other.kind)),
+            summary=other.summary,
+            city=other.city,
+            country=str(other.country or ""),
+            latitude=other.latitude,
+            longitude=other.longitude,
+            verified=other.verified,
+            node_name=other.node.label if other.node else "",
+            distance_km=math.sqrt(other.distance_sq),  # type: ignore[attr-defined]  # annotated above
+            thumbnail_url=thumbnails.get(other.pk, ""),
+        )
+        for other in found
+    ]
+
+
+def _thumbnails(listing_ids: list[int]) -> dict[int, str]:
+    """Each listing's first photo's thumbnail URL."""
+    thumbnails: dict[int, str] = {}
+    if not listing_ids:
+        return thumbnails
+    for photo in ListingPhoto.objects.filter(listing_id__in=listing_ids).order_by(
+        "listing_id", "position", "id"
+    ):
+        if photo.thumbnail and photo.listing_id not in thumbnails:
+            thumbnails[photo.listing_id] = photo.thumbnail.url
+    return thumbnails

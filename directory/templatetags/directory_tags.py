@@ -1,0 +1,211 @@
+"""Presentation helpers for the directory's templates: sanitised Markdown and search URLs."""
+
+from dataclasses import dataclass
+
+import markdown as markdown_lib
+import nh3
+from django import template
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from directory.models import Listing, Vocabulary
+from directory.search import FacetValue, ListingHit, SearchParams, SearchResults
+
+register = template.Library()
+
+# What a maker's description may contain: structure and links, never images, scripts, styles or frames.
+ALLOWED_TAGS = {
+    "p",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "br",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+FACETS_SHOWN = 10
+FACET_ORDER = (
+    ("kind", _("Kind")),
+    (Vocabulary.MATERIAL.value, _("Material")),
+    (Vocabulary.PROCESS.value, _("Process")),
+    (Vocabulary.SECTOR.value, _("Sector")),
+    (Vocabulary.SERVICE.value, _("Service")),
+    ("node", _("Node")),
+)
+
+
+@register.filter(is_safe=True)
+def markdown(text: str | None) -> SafeString:
+    """Markdown rendered to HTML and sanitised; links get rel="nofollow noopener noreferrer ugc"."""
+    if not text:
+        return mark_safe("")
+    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer ugc",
+    )
+    # Safe because nh3 removed every tag, attribute and URL scheme outside the allowed sets.
+    return mark_safe(cleaned)
+
+
+@register.filter
+def country_name(code: object) -> str:
+    return countries.name(str(code or "")) or ""
+
+
+def _current_values(params: SearchParams, key: str) -> tuple[str, ...]:
+    if key == "kind":
+        return params.kinds
+    if key == "node":
+        return params.nodes
+    return params.terms.get(key, ())
+
+
+def toggle_query(params: SearchParams, key: str, value: str) -> str:
+    """The query string of this search with one facet value added or removed, back on page 1."""
+    current = _current_values(params, key)
+    values = [v for v in current if v != value] if value in current else [*current, value]
+    return params.to_query_string(**{key: values, "page": None})
+
+
+@register.simple_tag
+def facet_toggle_query(params: SearchParams, key: str, value: str) -> str:
+    return toggle_query(params, key, value)
+
+
+@register.simple_tag
+def page_query(params: SearchParams, page: int) -> str:
+    return params.to_query_string(page=page if page > 1 else None)
+
+
+@register.simple_tag
+def clear_filters_query(params: SearchParams) -> str:
+    """This search's words, place and sort, with every facet dropped."""
+    facet_keys = {key: None for key, _label in FACET_ORDER}
+    return params.to_query_string(**facet_keys, page=None)
+
+
+@register.simple_tag
+def search_url(key: str = "", value: str = "") -> str:
+    """The search page filtered by one value, for links like a listing's materials."""
+    url = reverse("directory:search")
+    return f"{url}?{SearchParams().to_query_string(**{key: value})}" if key else url
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    query: str
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    key: str
+    label: str
+    shown: list[FacetLink]
+    more: list[FacetLink]
+
+    @property
+    def has_selection(self) -> bool:
+        return any(link.selected for link in self.shown + self.more)
+
+
+def facet_groups(results: SearchResults) -> list[FacetGroup]:
+    groups = []
+    for key, label in FACET_ORDER:
+        values: list[FacetValue] = results.facets.get(key, [])
+        if not values:
+            continue
+        # Selected values come first so the visitor can always see, and undo, what is applied.
+        ordered = [v for v in values if v.selected] + [v for v in values if not v.selected]
+        links = [
+            FacetLink(v.value, v.label, v.count, v.selected, toggle_query(results.params, key, v.value))
+            for v in ordered
+        ]
+        groups.append(FacetGroup(key, str(label), links[:FACETS_SHOWN], links[FACETS_SHOWN:]))
+    return groups
+
+
+@register.simple_tag(name="facet_groups")
+def facet_groups_tag(results: SearchResults) -> list[FacetGroup]:
+    return facet_groups(results)
+
+
+def page_window(current: int, last: int, width: int = 2) -> list[int | None]:
+    """Page numbers around the current one plus the first and last; None marks a gap."""
+    pages = sorted({1, last, *range(max(1, current - width), min(last, current + width) + 1)})
+    window: list[int | None] = []
+    for page in pages:
+        if window and page - (window[-1] or 0) > 1:
+            window.append(None)
+        window.append(page)
+    return window
+
+
+@register.simple_tag(name="page_window")
+def page_window_tag(results: SearchResults) -> list[int | None]:
+    return page_window(results.params.page, results.num_pages)
+
+
+SUGGESTION_KINDS = {
+    Vocabulary.MATERIAL.value: _("Material"),
+    Vocabulary.PROCESS.value: _("Process"),
+    Vocabulary.SECTOR.value: _("Sector"),
+    Vocabulary.SERVICE.value: _("Service"),
+    "listing": _("Listing"),
+}
+
+
+@register.filter
+def suggestion_kind(kind: str) -> str:
+    return str(SUGGESTION_KINDS.get(kind, kind))
+
+
+@register.simple_tag
+def map_points(hits: list[ListingHit]) -> list[dict[str, object]]:
+    """The markers for a map: hits that have coordinates, with what their popups show."""
+    return [
+        {
+            "name": hit.name,
+            "url": reverse("directory:listing", kwargs={"slug": hit.slug}),
+            "lat": hit.latitude,
+            "lng": hit.longitude,
+            "detail": " · ".join(part for part in (hit.kind_label, hit.city) if part),
+        }
+        for hit in hits
+        if hit.latitude is not None and hit.longitude is not None
+    ]
+
+
+@register.simple_tag
+def listing_points(listing: Listing) -> list[dict[str, object]]:
+    """The single marker of a listing's own map, or none when it has no coordinates."""
+    if not listing.has_location:
+        return []
+    return [
+        {
+            "name": listing.name,
+            "url": listing.get_absolute_url(),
+            "lat": listing.latitude,
+            "lng": listing.longitude,
+            "detail": " · ".join(part for part in (str(listing.get_kind_display()), listing.city) if part),
+        }
+    ]
