@@ -305,8 +305,9 @@ class SearchEntry(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["sort_name"], name="searchentry_sort_name"),
-            models.Index(fields=["created_at"], name="searchentry_created"),
+            # With the id, so an index alone gives the exact order and a page can stop after its rows.
+            models.Index(fields=["sort_name", "listing"], name="searchentry_sort_name"),
+            models.Index(fields=["created_at", "listing"], name="searchentry_created"),
             models.Index(fields=["latitude", "longitude"], name="searchentry_lat_lng"),
             models.Index(fields=["kind"], name="searchentry_kind"),
             models.Index(fields=["node"], name="searchentry_node"),

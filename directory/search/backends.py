@@ -25,6 +25,12 @@ INDEX_CHUNK = 5000
 SAMPLE_BUCKETS = 16
 
 
+# Which text each search field covers: the name alone, the name with the listing's terms (what it
+# makes and works with), or everything indexed.
+FIELDS = ("name", "title", "all")
+FTS_COLUMNS = {"name": "name", "title": "name terms"}
+
+
 @dataclass(frozen=True)
 class TextMatch:
     """A CTE named `matched(id, rank)` selecting the published listings whose text matches.
@@ -43,8 +49,11 @@ class Backend(Protocol):
         *,
         ranked: bool,
         sample_buckets: int = ...,
-        in_name: bool = False,
+        fields: str = ...,
         cte: str = ...,
+    ) -> TextMatch: ...
+    def text_condition(
+        self, query_words: Sequence[str], *, fields: str, negate: bool = False, walk: bool = False
     ) -> TextMatch: ...
     def name_prefix_match(self, prefix: str) -> TextMatch: ...
     def write_index(self, listing_ids: Sequence[int], term_text: dict[int, str]) -> None: ...
@@ -146,11 +155,11 @@ class PostgresBackend:
         *,
         ranked: bool,
         sample_buckets: int = SAMPLE_BUCKETS,
-        in_name: bool = False,
+        fields: str = "all",
         cte: str = "matched",
     ) -> TextMatch:
         rank = "-ts_rank(e.vector, q.query)" if ranked else "0"
-        column = "e.name_vector" if in_name else "e.vector"
+        column = {"name": "e.name_vector", "title": "e.title_vector", "all": "e.vector"}[fields]
         # On a sample, PostgreSQL combines the GIN index with the index on `sample` (a BitmapAnd).
         sample, params = (
             ("AND e.sample < %s", [sample_buckets]) if sample_buckets < SAMPLE_BUCKETS else ("", [])
@@ -161,6 +170,14 @@ class PostgresBackend:
             f"WHERE {column} @@ q.query {sample})",
             [*_tsquery_params(query_words), *params],
         )
+
+    def text_condition(
+        self, query_words: Sequence[str], *, fields: str, negate: bool = False, walk: bool = False
+    ) -> TextMatch:
+        # Inline, so the planner can walk the name index and test each row, or use GIN, as it sees fit.
+        column = {"name": "e.name_vector", "title": "e.title_vector", "all": "e.vector"}[fields]
+        condition = f"{column} @@ {_tsquery(query_words)}"
+        return TextMatch(f"NOT ({condition})" if negate else condition, _tsquery_params(query_words))
 
     def name_prefix_match(self, prefix: str) -> TextMatch:
         return TextMatch(
@@ -179,8 +196,12 @@ class PostgresBackend:
             " || setweight(to_tsvector('makeworks', l.description || ' ' || l.circularity), 'D')"
         )
         insert = ENTRY_INSERT.format(
-            extra_columns=", vector, name_vector",
-            extra_values=f", {vector}, to_tsvector('makeworks', l.name)",
+            extra_columns=", vector, name_vector, title_vector",
+            extra_values=(
+                f", {vector}, to_tsvector('makeworks', l.name),"
+                # Matched against only, never ranked: without positions it takes a third of the room.
+                f" strip(to_tsvector('makeworks', l.name || ' ' || {terms}))"
+            ),
             id_condition="l.id = ANY(%s)",
         )
         with connection.cursor() as cursor:
@@ -218,12 +239,12 @@ class SqliteBackend:
         *,
         ranked: bool,
         sample_buckets: int = SAMPLE_BUCKETS,
-        in_name: bool = False,
+        fields: str = "all",
         cte: str = "matched",
     ) -> TextMatch:
         expression = " AND ".join(f'"{word}"*' for word in query_words)
-        if in_name:
-            expression = f"name : ({expression})"
+        if fields != "all":
+            expression = f"{{{FTS_COLUMNS[fields]}}} : ({expression})"
         rank = "bm25(directory_listing_fts, 10.0, 4.0, 2.0, 1.0)" if ranked else "0"
         # The sample bucket is the listing id modulo 16, so FTS5 can filter on its rowid directly.
         sample, params = (
@@ -233,6 +254,22 @@ class SqliteBackend:
             f"{cte}(id, rank) AS MATERIALIZED (SELECT rowid, {rank} "
             f"FROM directory_listing_fts WHERE directory_listing_fts MATCH %s {sample})",
             [expression, *params],
+        )
+
+    def text_condition(
+        self, query_words: Sequence[str], *, fields: str, negate: bool = False, walk: bool = False
+    ) -> TextMatch:
+        expression = " AND ".join(f'"{word}"*' for word in query_words)
+        if fields != "all":
+            expression = f"{{{FTS_COLUMNS[fields]}}} : ({expression})"
+        # SQLite cannot tell how many rows a full-text match holds. For a large one, the unary + keeps
+        # it from driving the query, so SQLite walks the name index and stops after a page instead.
+        column = "+e.listing_id" if walk else "e.listing_id"
+        operator = "NOT IN" if negate else "IN"
+        return TextMatch(
+            f"{column} {operator} "
+            "(SELECT rowid FROM directory_listing_fts WHERE directory_listing_fts MATCH %s)",
+            [expression],
         )
 
     def name_prefix_match(self, prefix: str) -> TextMatch:

@@ -101,17 +101,15 @@ class SearchResults:
     total: int
     hits: list[ListingHit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    facets_approximate: bool = False
+    # True when the total and facet counts were estimated from a sample of a large result.
+    approximate: bool = False
     # The query as searched after spelling correction, when it differs from what was typed.
     corrected_text: str = ""
+    page_out_of_range: bool = False
 
     @property
     def num_pages(self) -> int:
         return max(1, math.ceil(self.total / self.params.per_page))
-
-    @property
-    def page_out_of_range(self) -> bool:
-        return self.params.page > self.num_pages
 
 
 def query_words(text: str) -> list[str]:
@@ -186,22 +184,17 @@ class _Plan:
         return bool(self.params.kinds or self.node_ids or self.term_groups or self.params.near)
 
     def start(
-        self, *, ranked: bool = False, sample_buckets: int = SAMPLE_BUCKETS, in_name: bool = False
+        self, *, ranked: bool = False, sample_buckets: int = SAMPLE_BUCKETS, fields: str = "all"
     ) -> _Sql:
-        """Open the statement with the text match as CTE `matched`. With `in_name`, the matches in the
-        name alone are `matched`; with `in_name=None`, `named` holds them beside all matches."""
+        """Open the statement with the text match as CTE `matched`, over the given fields."""
         sql = _Sql()
         if self.words:
             backend = current_backend()
             match = backend.text_match(
-                self.words, ranked=ranked, sample_buckets=sample_buckets, in_name=in_name
+                self.words, ranked=ranked, sample_buckets=sample_buckets, fields=fields
             )
             sql.add(f"WITH {match.sql}", match.params)
         return sql
-
-    def add_named(self, sql: _Sql) -> None:
-        named = current_backend().text_match(self.words, ranked=False, in_name=True, cte="named")
-        sql.add(f", {named.sql}", named.params)
 
     def from_entries(self) -> str:
         join = " JOIN matched m ON m.id = e.listing_id" if self.words else ""
@@ -221,10 +214,17 @@ class _Plan:
         return expression, [lat, KM_PER_DEGREE, lat, KM_PER_DEGREE, lng, k, lng, k]
 
     def where(
-        self, sql: _Sql, *, sample_buckets: int = SAMPLE_BUCKETS, kind: bool = True, node: bool = True
+        self,
+        sql: _Sql,
+        *,
+        sample_buckets: int = SAMPLE_BUCKETS,
+        kind: bool = True,
+        node: bool = True,
+        already_open: bool = False,
     ) -> None:
         """The filters; kind and node can be left out, as their own facets count the alternatives."""
-        sql.add("WHERE 1 = 1")
+        if not already_open:
+            sql.add("WHERE 1 = 1")
         if sample_buckets < SAMPLE_BUCKETS and not self.words:
             sql.add("AND e.sample < %s", [sample_buckets])
         for group in self.term_groups:
@@ -256,47 +256,49 @@ def _fetch(sql: _Sql) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _total(plan: _Plan) -> int:
-    sql = plan.start()
-    if plan.words and not plan.filtered:
-        sql.add("SELECT COUNT(*) FROM matched")
-    else:
-        sql.add(f"SELECT COUNT(*) {plan.from_entries()}")
-        plan.where(sql)
-    return int(_fetch(sql)[0][0])
+# Relevance comes in tiers, each a wider part of the match than the one before: all words in the name
+# (ranked by bm25 or ts_rank), then in the name or terms (what the listing makes or uses), then anywhere.
+# Only the first is ranked row by row; the others list in name order, which an index gives a page of at
+# once, so a word that matches most listings costs no more than a rare one.
+TIERS = (("name", None), ("title", "name"), ("all", "title"))
 
 
-def _page_ids(plan: _Plan) -> list[tuple[int, float | None]]:
+def _page_ids(plan: _Plan, *, large: bool) -> list[tuple[int, float | None]]:
     params = plan.params
-    offset, limit = (params.page - 1) * params.per_page, params.per_page
+    skip, need = (params.page - 1) * params.per_page, params.per_page
     sort = params.effective_sort if plan.words or params.effective_sort != "relevance" else "name"
     if sort != "relevance":
-        return _sorted_page(plan, sort, offset, limit)
-    # Ranking every match costs a pass over all of them; matches in the name rank first (weight 10
-    # against at most 4 elsewhere), so rank those alone and go further only when the page needs it.
-    in_name = _ranked_page(plan, tier="name", offset=0, limit=offset + limit)
-    if len(in_name) == offset + limit:
-        return in_name[offset:]
-    from_name = in_name[offset:]
-    rest = _ranked_page(plan, tier="rest", offset=max(0, offset - len(in_name)), limit=limit - len(from_name))
-    return from_name + rest
+        return _sorted_page(plan, sort, skip, need)
+    page: list[tuple[int, float | None]] = []
+    for fields, narrower in TIERS:
+        rows = _tier_rows(plan, fields=fields, narrower=narrower, limit=skip + need, large=large)
+        taken = rows[skip : skip + need]
+        page += taken
+        if len(rows) == skip + need:
+            break
+        skip, need = max(0, skip - len(rows)), need - len(taken)
+    return page
 
 
-def _ranked_page(plan: _Plan, *, tier: str, offset: int, limit: int) -> list[tuple[int, float | None]]:
-    """Matches in the name (`tier="name"`) or all other matches (`"rest"`), best first."""
-    sql = plan.start(ranked=True, in_name=tier == "name")
-    exclude = ""
-    if tier == "rest":
-        plan.add_named(sql)
-        exclude = " AND m.id NOT IN (SELECT id FROM named)"
-    if not plan.filtered:
-        sql.add(f"SELECT m.id, NULL FROM matched m WHERE 1 = 1{exclude}")
-        sql.add("ORDER BY m.rank, m.id LIMIT %s OFFSET %s", [limit, offset])
-    else:
-        distance, distance_params = plan.distance_sql() if plan.params.near else ("NULL", [])
+def _tier_rows(
+    plan: _Plan, *, fields: str, narrower: str | None, limit: int, large: bool
+) -> list[tuple[int, float | None]]:
+    """The first `limit` matches over `fields` that are not matches over `narrower`, in tier order."""
+    distance, distance_params = plan.distance_sql() if plan.params.near else ("NULL", [])
+    if narrower is None:
+        sql = plan.start(ranked=True, fields=fields)
         sql.add(f"SELECT e.listing_id, {distance} {plan.from_entries()}", distance_params)
         plan.where(sql)
-        sql.add(f"{exclude} ORDER BY m.rank, e.listing_id LIMIT %s OFFSET %s", [limit, offset])
+        sql.add("ORDER BY m.rank, e.listing_id LIMIT %s", [limit])
+        return _with_distances(_fetch(sql))
+    backend = current_backend()
+    wanted = backend.text_condition(plan.words, fields=fields, walk=large)
+    unwanted = backend.text_condition(plan.words, fields=narrower, negate=True)
+    sql = _Sql()
+    sql.add(f"SELECT e.listing_id, {distance} FROM directory_searchentry e", distance_params)
+    sql.add(f"WHERE {wanted.sql} AND {unwanted.sql}", [*wanted.params, *unwanted.params])
+    plan.where(sql, already_open=True)
+    sql.add("ORDER BY e.sort_name, e.listing_id LIMIT %s", [limit])
     return _with_distances(_fetch(sql))
 
 
@@ -333,6 +335,10 @@ def _facet_counts(plan: _Plan, sample_buckets: int) -> dict[str, dict[str, int]]
     node_sql = f" AND h.node_id IN ({_placeholders(nodes)})" if nodes else ""
     sql.add("SELECT 'base', NULL, COUNT(*) FROM hits h")
     sql.add(
+        f"UNION ALL SELECT 'total', NULL, COUNT(*) FROM hits h WHERE 1 = 1{kind_sql}{node_sql}",
+        [*kinds, *nodes],
+    )
+    sql.add(
         f"UNION ALL SELECT 'kind', h.kind, COUNT(*) FROM hits h WHERE 1 = 1{node_sql} GROUP BY h.kind", nodes
     )
     sql.add(
@@ -348,7 +354,7 @@ def _facet_counts(plan: _Plan, sample_buckets: int) -> dict[str, dict[str, int]]
         f"WHERE lt.listing_id = h.id{kind_sql}{node_sql} GROUP BY lt.term_id",
         [*kinds, *nodes],
     )
-    counts: dict[str, dict[str, int]] = {"base": {}, "kind": {}, "node": {}, "term": {}}
+    counts: dict[str, dict[str, int]] = {"base": {}, "total": {}, "kind": {}, "node": {}, "term": {}}
     scale = SAMPLE_BUCKETS / sample_buckets
     for facet, value, count in _fetch(sql):
         counts[facet][str(value)] = round(count * scale)
@@ -445,24 +451,25 @@ def search_listings(params: SearchParams) -> SearchResults:
         corrected_text = " ".join(searched) if changed and searched else ""
     # A query of only stop words leaves nothing to match on: it is browsing.
     plan = _Plan(params, searched)
-    total = _total(plan)
-    sample_buckets = _sample_buckets(total)
-    if plan.params.kinds or plan.node_ids:
-        # Kind and node counts range beyond the total (they show the alternatives), so their size is
-        # unknown: count on the smallest sample first, and again in full only if that shows it is small.
-        sample_buckets = 1
+    # Count on the smallest sample first; when that shows the result is small, count it all exactly.
+    # A large result keeps the sample's estimates for its total and facets, as search engines do.
+    sample_buckets = 1
     counts = _facet_counts(plan, sample_buckets)
-    if sample_buckets < SAMPLE_BUCKETS and _sample_buckets(counts["base"].get("None", 0)) == SAMPLE_BUCKETS:
+    if _sample_buckets(counts["base"].get("None", 0)) == SAMPLE_BUCKETS:
         sample_buckets = SAMPLE_BUCKETS
         counts = _facet_counts(plan, sample_buckets)
+    total = counts["total"].get("None", 0)
     results = SearchResults(
         params=params,
         total=total,
         hits=[],
         corrected_text=corrected_text,
-        facets_approximate=sample_buckets < SAMPLE_BUCKETS,
+        approximate=sample_buckets < SAMPLE_BUCKETS,
     )
+    # An estimated total cannot say where the last page ends, so a large result asks for the page itself.
+    results.page_out_of_range = params.page > results.num_pages and not results.approximate
     if total and not results.page_out_of_range:
-        results.hits = _hits(_page_ids(plan))
+        results.hits = _hits(_page_ids(plan, large=results.approximate))
+        results.page_out_of_range = not results.hits and params.page > 1
     results.facets = _facets(params, counts, total)
     return results

@@ -36,6 +36,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 FACETS_SHOWN = 10
+# A group lists at most this many values: past that, typing the word finds it faster than scrolling.
+FACETS_LISTED = 40
 FACET_ORDER = (
     ("kind", _("Kind")),
     (Vocabulary.MATERIAL.value, _("Material")),
@@ -138,7 +140,7 @@ def facet_groups(results: SearchResults) -> list[FacetGroup]:
         ordered = [v for v in values if v.selected] + [v for v in values if not v.selected]
         links = [
             FacetLink(v.value, v.label, v.count, v.selected, toggle_query(results.params, key, v.value))
-            for v in ordered
+            for v in ordered[: max(FACETS_LISTED, sum(v.selected for v in ordered))]
         ]
         groups.append(FacetGroup(key, str(label), links[:FACETS_SHOWN], links[FACETS_SHOWN:]))
     return groups
