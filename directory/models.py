@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 
+def localized(name: str, name_fr: str) -> str:
+    """The French name on French pages when there is one, the English name otherwise."""
+    if name_fr and (get_language() or "").startswith("fr"):
+        return name_fr
+    return name
+
+
 class Node(models.Model):
     """A regional chapter of the directory, looked after by its own curators."""
 
@@ -45,9 +52,7 @@ class Node(models.Model):
 
     @property
     def label(self) -> str:
-        if self.name_fr and (get_language() or "").startswith("fr"):
-            return self.name_fr
-        return self.name
+        return localized(self.name, self.name_fr)
 
 
 class Vocabulary(models.TextChoices):
@@ -92,9 +97,7 @@ class Term(models.Model):
 
     @property
     def label(self) -> str:
-        if self.name_fr and (get_language() or "").startswith("fr"):
-            return self.name_fr
-        return self.name
+        return localized(self.name, self.name_fr)
 
 
 class ListingKind(models.TextChoices):

@@ -18,12 +18,16 @@ POSTGRESQL_FORWARD = [
     # The name with the listing's terms: the second tier of relevance, what the listing makes or uses.
     "ALTER TABLE directory_searchentry ADD COLUMN title_vector tsvector NOT NULL DEFAULT ''",
     "CREATE INDEX directory_searchentry_title_vector ON directory_searchentry USING gin (title_vector)",
+    # The listing's term ids: filters test them through GIN, facets count them without a join.
+    "ALTER TABLE directory_searchentry ADD COLUMN term_ids integer[] NOT NULL DEFAULT '{}'",
+    "CREATE INDEX directory_searchentry_term_ids ON directory_searchentry USING gin (term_ids)",
     "CREATE INDEX directory_searchword_trgm ON directory_searchword USING gin (word gin_trgm_ops)",
     "CREATE INDEX directory_searchword_prefix ON directory_searchword (word text_pattern_ops)",
 ]
 POSTGRESQL_BACKWARD = [
     "DROP INDEX IF EXISTS directory_searchword_prefix",
     "DROP INDEX IF EXISTS directory_searchword_trgm",
+    "ALTER TABLE directory_searchentry DROP COLUMN IF EXISTS term_ids",
     "ALTER TABLE directory_searchentry DROP COLUMN IF EXISTS title_vector",
     "ALTER TABLE directory_searchentry DROP COLUMN IF EXISTS name_vector",
     "ALTER TABLE directory_searchentry DROP COLUMN IF EXISTS vector",

@@ -43,18 +43,21 @@ class TextMatch:
 
 
 class Backend(Protocol):
-    def text_match(
+    # The entry columns the facet query keeps for each hit.
+    HIT_COLUMNS: str
+
+    def text_match(self, query_words: Sequence[str], *, ranked: bool, fields: str) -> TextMatch: ...
+    def text_condition(
         self,
         query_words: Sequence[str],
         *,
-        ranked: bool,
-        sample_buckets: int = ...,
-        fields: str = ...,
-        cte: str = ...,
+        fields: str,
+        negate: bool = False,
+        walk: bool = False,
+        sample_buckets: int = SAMPLE_BUCKETS,
     ) -> TextMatch: ...
-    def text_condition(
-        self, query_words: Sequence[str], *, fields: str, negate: bool = False, walk: bool = False
-    ) -> TextMatch: ...
+    def term_condition(self, term_ids: Sequence[int]) -> TextMatch: ...
+    def term_counts_sql(self, hit_conditions: str) -> str: ...
     def name_prefix_match(self, prefix: str) -> TextMatch: ...
     def write_index(self, listing_ids: Sequence[int], term_text: dict[int, str]) -> None: ...
     def remove_from_index(self, listing_ids: Sequence[int]) -> None: ...
@@ -148,36 +151,50 @@ def _tsquery_params(query_words: Sequence[str]) -> list[str]:
     return [f"{word}:*" for word in query_words for _twice in range(2)]
 
 
+PG_COLUMNS = {"name": "e.name_vector", "title": "e.title_vector", "all": "e.vector"}
+
+
+def _fts_expression(query_words: Sequence[str], fields: str) -> str:
+    expression = " AND ".join(f'"{word}"*' for word in query_words)
+    return expression if fields == "all" else f"{{{FTS_COLUMNS[fields]}}} : ({expression})"
+
+
 class PostgresBackend:
-    def text_match(
-        self,
-        query_words: Sequence[str],
-        *,
-        ranked: bool,
-        sample_buckets: int = SAMPLE_BUCKETS,
-        fields: str = "all",
-        cte: str = "matched",
-    ) -> TextMatch:
+    # Term ids ride along with each hit, so facet counts need no join to the term links.
+    HIT_COLUMNS = "e.listing_id AS id, e.kind, e.node_id, e.term_ids"
+
+    def text_match(self, query_words: Sequence[str], *, ranked: bool, fields: str) -> TextMatch:
         rank = "-ts_rank(e.vector, q.query)" if ranked else "0"
-        column = {"name": "e.name_vector", "title": "e.title_vector", "all": "e.vector"}[fields]
-        # On a sample, PostgreSQL combines the GIN index with the index on `sample` (a BitmapAnd).
-        sample, params = (
-            ("AND e.sample < %s", [sample_buckets]) if sample_buckets < SAMPLE_BUCKETS else ("", [])
-        )
         return TextMatch(
-            f"{cte}(id, rank) AS MATERIALIZED (SELECT e.listing_id, {rank} "
+            f"matched(id, rank) AS MATERIALIZED (SELECT e.listing_id, {rank} "
             f"FROM directory_searchentry e, (SELECT {_tsquery(query_words)} AS query) AS q "
-            f"WHERE {column} @@ q.query {sample})",
-            [*_tsquery_params(query_words), *params],
+            f"WHERE {PG_COLUMNS[fields]} @@ q.query)",
+            _tsquery_params(query_words),
         )
 
     def text_condition(
-        self, query_words: Sequence[str], *, fields: str, negate: bool = False, walk: bool = False
+        self,
+        query_words: Sequence[str],
+        *,
+        fields: str,
+        negate: bool = False,
+        walk: bool = False,
+        sample_buckets: int = SAMPLE_BUCKETS,
     ) -> TextMatch:
-        # Inline, so the planner can walk the name index and test each row, or use GIN, as it sees fit.
-        column = {"name": "e.name_vector", "title": "e.title_vector", "all": "e.vector"}[fields]
-        condition = f"{column} @@ {_tsquery(query_words)}"
+        # Inline, so the planner chooses between GIN and walking another index, and combines GIN with
+        # the index on `sample` when counting on a sample.
+        condition = f"{PG_COLUMNS[fields]} @@ {_tsquery(query_words)}"
         return TextMatch(f"NOT ({condition})" if negate else condition, _tsquery_params(query_words))
+
+    def term_condition(self, term_ids: Sequence[int]) -> TextMatch:
+        return TextMatch("e.term_ids && %s::integer[]", [list(term_ids)])
+
+    def term_counts_sql(self, hit_conditions: str) -> str:
+        return (
+            "SELECT 'term', CAST(t.id AS TEXT), COUNT(*) FROM hits h "
+            "CROSS JOIN LATERAL unnest(h.term_ids) AS t(id) "
+            f"WHERE 1 = 1{hit_conditions} GROUP BY t.id"
+        )
 
     def name_prefix_match(self, prefix: str) -> TextMatch:
         return TextMatch(
@@ -196,11 +213,13 @@ class PostgresBackend:
             " || setweight(to_tsvector('makeworks', l.description || ' ' || l.circularity), 'D')"
         )
         insert = ENTRY_INSERT.format(
-            extra_columns=", vector, name_vector, title_vector",
+            extra_columns=", vector, name_vector, title_vector, term_ids",
             extra_values=(
                 f", {vector}, to_tsvector('makeworks', l.name),"
                 # Matched against only, never ranked: without positions it takes a third of the room.
-                f" strip(to_tsvector('makeworks', l.name || ' ' || {terms}))"
+                f" strip(to_tsvector('makeworks', l.name || ' ' || {terms})),"
+                " coalesce((SELECT array_agg(lt.term_id::integer) FROM directory_listing_terms lt"
+                " WHERE lt.listing_id = l.id), '{}')"
             ),
             id_condition="l.id = ANY(%s)",
         )
@@ -233,43 +252,53 @@ class PostgresBackend:
 
 
 class SqliteBackend:
-    def text_match(
+    HIT_COLUMNS = "e.listing_id AS id, e.kind, e.node_id"
+
+    def text_match(self, query_words: Sequence[str], *, ranked: bool, fields: str) -> TextMatch:
+        rank = "bm25(directory_listing_fts, 10.0, 4.0, 2.0, 1.0)" if ranked else "0"
+        return TextMatch(
+            f"matched(id, rank) AS MATERIALIZED (SELECT rowid, {rank} "
+            "FROM directory_listing_fts WHERE directory_listing_fts MATCH %s)",
+            [_fts_expression(query_words, fields)],
+        )
+
+    def text_condition(
         self,
         query_words: Sequence[str],
         *,
-        ranked: bool,
+        fields: str,
+        negate: bool = False,
+        walk: bool = False,
         sample_buckets: int = SAMPLE_BUCKETS,
-        fields: str = "all",
-        cte: str = "matched",
     ) -> TextMatch:
-        expression = " AND ".join(f'"{word}"*' for word in query_words)
-        if fields != "all":
-            expression = f"{{{FTS_COLUMNS[fields]}}} : ({expression})"
-        rank = "bm25(directory_listing_fts, 10.0, 4.0, 2.0, 1.0)" if ranked else "0"
+        # SQLite cannot tell how many rows a full-text match holds. For a large one, the unary + keeps
+        # it from driving the query, so SQLite walks the name index and stops after a page instead.
+        column = "+e.listing_id" if walk else "e.listing_id"
+        operator = "NOT IN" if negate else "IN"
         # The sample bucket is the listing id modulo 16, so FTS5 can filter on its rowid directly.
         sample, params = (
             ("AND rowid %% 16 < %s", [sample_buckets]) if sample_buckets < SAMPLE_BUCKETS else ("", [])
         )
         return TextMatch(
-            f"{cte}(id, rank) AS MATERIALIZED (SELECT rowid, {rank} "
-            f"FROM directory_listing_fts WHERE directory_listing_fts MATCH %s {sample})",
-            [expression, *params],
+            f"{column} {operator} "
+            f"(SELECT rowid FROM directory_listing_fts WHERE directory_listing_fts MATCH %s {sample})",
+            [_fts_expression(query_words, fields), *params],
         )
 
-    def text_condition(
-        self, query_words: Sequence[str], *, fields: str, negate: bool = False, walk: bool = False
-    ) -> TextMatch:
-        expression = " AND ".join(f'"{word}"*' for word in query_words)
-        if fields != "all":
-            expression = f"{{{FTS_COLUMNS[fields]}}} : ({expression})"
-        # SQLite cannot tell how many rows a full-text match holds. For a large one, the unary + keeps
-        # it from driving the query, so SQLite walks the name index and stops after a page instead.
-        column = "+e.listing_id" if walk else "e.listing_id"
-        operator = "NOT IN" if negate else "IN"
+    def term_condition(self, term_ids: Sequence[int]) -> TextMatch:
         return TextMatch(
-            f"{column} {operator} "
-            "(SELECT rowid FROM directory_listing_fts WHERE directory_listing_fts MATCH %s)",
-            [expression],
+            "EXISTS (SELECT 1 FROM directory_listing_terms lt "
+            f"WHERE lt.listing_id = e.listing_id AND lt.term_id IN ({', '.join(['%s'] * len(term_ids))}))",
+            list(term_ids),
+        )
+
+    def term_counts_sql(self, hit_conditions: str) -> str:
+        # CROSS JOIN makes SQLite walk the hits and look up their terms, rather than walk every
+        # term link and look up the hits.
+        return (
+            "SELECT 'term', CAST(lt.term_id AS TEXT), COUNT(*) FROM hits h "
+            "CROSS JOIN directory_listing_terms lt "
+            f"WHERE lt.listing_id = h.id{hit_conditions} GROUP BY lt.term_id"
         )
 
     def name_prefix_match(self, prefix: str) -> TextMatch:

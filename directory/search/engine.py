@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import connection
+from django.db.models import Q
 
-from directory.models import Listing, ListingKind, ListingPhoto, Node, Term, Vocabulary
+from directory.models import Listing, ListingKind, ListingPhoto, Node, Term, Vocabulary, localized
 from directory.search.backends import SAMPLE_BUCKETS, current_backend
 from directory.search.params import SearchParams
 from makeworks.lib.text import words
@@ -178,27 +180,12 @@ class _Plan:
         self.node_ids = list(Node.objects.filter(slug__in=params.nodes).values_list("id", flat=True))
         self.term_groups = _term_ids_with_descendants(params)
 
-    @property
-    def filtered(self) -> bool:
-        """Whether anything beyond the text narrows the search (and so needs the entry table)."""
-        return bool(self.params.kinds or self.node_ids or self.term_groups or self.params.near)
-
-    def start(
-        self, *, ranked: bool = False, sample_buckets: int = SAMPLE_BUCKETS, fields: str = "all"
-    ) -> _Sql:
-        """Open the statement with the text match as CTE `matched`, over the given fields."""
+    def start_ranked(self, *, fields: str) -> _Sql:
+        """Open a statement with the ranked text match over `fields` as CTE `matched`."""
+        match = current_backend().text_match(self.words, ranked=True, fields=fields)
         sql = _Sql()
-        if self.words:
-            backend = current_backend()
-            match = backend.text_match(
-                self.words, ranked=ranked, sample_buckets=sample_buckets, fields=fields
-            )
-            sql.add(f"WITH {match.sql}", match.params)
+        sql.add(f"WITH {match.sql}", match.params)
         return sql
-
-    def from_entries(self) -> str:
-        join = " JOIN matched m ON m.id = e.listing_id" if self.words else ""
-        return f"FROM directory_searchentry e{join}"
 
     def distance_sql(self) -> tuple[str, list[Any]]:
         """Squared distance in km² by the equirectangular approximation: plain arithmetic, so an index
@@ -217,22 +204,24 @@ class _Plan:
         self,
         sql: _Sql,
         *,
+        fields: str | None = "all",
+        walk: bool = False,
         sample_buckets: int = SAMPLE_BUCKETS,
         kind: bool = True,
         node: bool = True,
-        already_open: bool = False,
     ) -> None:
-        """The filters; kind and node can be left out, as their own facets count the alternatives."""
-        if not already_open:
-            sql.add("WHERE 1 = 1")
-        if sample_buckets < SAMPLE_BUCKETS and not self.words:
+        """The conditions on entries `e`: the text over `fields` (None leaves it to the caller), a sample,
+        the filters. Kind and node can be left out, as their own facets count the alternatives."""
+        backend = current_backend()
+        sql.add("WHERE 1 = 1")
+        if self.words and fields:
+            text = backend.text_condition(self.words, fields=fields, walk=walk, sample_buckets=sample_buckets)
+            sql.add(f"AND {text.sql}", text.params)
+        if sample_buckets < SAMPLE_BUCKETS:
             sql.add("AND e.sample < %s", [sample_buckets])
         for group in self.term_groups:
-            sql.add(
-                "AND EXISTS (SELECT 1 FROM directory_listing_terms lt "
-                f"WHERE lt.listing_id = e.listing_id AND lt.term_id IN ({_placeholders(group)}))",
-                group,
-            )
+            condition = backend.term_condition(group)
+            sql.add(f"AND {condition.sql}", condition.params)
         near = self.params.near
         if near:
             lat_delta = near.radius_km / KM_PER_DEGREE
@@ -286,26 +275,27 @@ def _tier_rows(
     """The first `limit` matches over `fields` that are not matches over `narrower`, in tier order."""
     distance, distance_params = plan.distance_sql() if plan.params.near else ("NULL", [])
     if narrower is None:
-        sql = plan.start(ranked=True, fields=fields)
-        sql.add(f"SELECT e.listing_id, {distance} {plan.from_entries()}", distance_params)
-        plan.where(sql)
+        sql = plan.start_ranked(fields=fields)
+        sql.add(
+            f"SELECT e.listing_id, {distance} FROM directory_searchentry e "
+            "JOIN matched m ON m.id = e.listing_id",
+            distance_params,
+        )
+        plan.where(sql, fields=None)
         sql.add("ORDER BY m.rank, e.listing_id LIMIT %s", [limit])
         return _with_distances(_fetch(sql))
-    backend = current_backend()
-    wanted = backend.text_condition(plan.words, fields=fields, walk=large)
-    unwanted = backend.text_condition(plan.words, fields=narrower, negate=True)
+    unwanted = current_backend().text_condition(plan.words, fields=narrower, negate=True)
     sql = _Sql()
     sql.add(f"SELECT e.listing_id, {distance} FROM directory_searchentry e", distance_params)
-    sql.add(f"WHERE {wanted.sql} AND {unwanted.sql}", [*wanted.params, *unwanted.params])
-    plan.where(sql, already_open=True)
-    sql.add("ORDER BY e.sort_name, e.listing_id LIMIT %s", [limit])
+    plan.where(sql, fields=fields, walk=large)
+    sql.add(f"AND {unwanted.sql} ORDER BY e.sort_name, e.listing_id LIMIT %s", [*unwanted.params, limit])
     return _with_distances(_fetch(sql))
 
 
 def _sorted_page(plan: _Plan, sort: str, offset: int, limit: int) -> list[tuple[int, float | None]]:
-    sql = plan.start()
+    sql = _Sql()
     distance, distance_params = plan.distance_sql() if plan.params.near else ("NULL", [])
-    sql.add(f"SELECT e.listing_id, {distance} {plan.from_entries()}", distance_params)
+    sql.add(f"SELECT e.listing_id, {distance} FROM directory_searchentry e", distance_params)
     plan.where(sql)
     order = {
         "distance": "2, e.listing_id",
@@ -322,12 +312,9 @@ def _with_distances(rows: list[tuple[Any, ...]]) -> list[tuple[int, float | None
 
 def _facet_counts(plan: _Plan, sample_buckets: int) -> dict[str, dict[str, int]]:
     """Counts per kind, node and term in one query over the materialised hits (or a sample of them)."""
-    sql = plan.start(sample_buckets=sample_buckets)
-    sql.add(
-        ("," if plan.words else "WITH")
-        + " hits AS MATERIALIZED (SELECT e.listing_id AS id, e.kind, e.node_id"
-    )
-    sql.add(plan.from_entries())
+    backend = current_backend()
+    sql = _Sql()
+    sql.add(f"WITH hits AS MATERIALIZED (SELECT {backend.HIT_COLUMNS} FROM directory_searchentry e")
     plan.where(sql, sample_buckets=sample_buckets, kind=False, node=False)
     sql.add(")")
     kinds, nodes = list(plan.params.kinds), plan.node_ids
@@ -346,14 +333,7 @@ def _facet_counts(plan: _Plan, sample_buckets: int) -> dict[str, dict[str, int]]
         f"WHERE h.node_id IS NOT NULL{kind_sql} GROUP BY h.node_id",
         kinds,
     )
-    sql.add(
-        # CROSS JOIN makes SQLite walk the hits and look up their terms, rather than walk every
-        # term link and look up the hits; PostgreSQL plans it as any inner join.
-        "UNION ALL SELECT 'term', CAST(lt.term_id AS TEXT), COUNT(*) FROM hits h "
-        "CROSS JOIN directory_listing_terms lt "
-        f"WHERE lt.listing_id = h.id{kind_sql}{node_sql} GROUP BY lt.term_id",
-        [*kinds, *nodes],
-    )
+    sql.add(f"UNION ALL {backend.term_counts_sql(kind_sql + node_sql)}", [*kinds, *nodes])
     counts: dict[str, dict[str, int]] = {"base": {}, "total": {}, "kind": {}, "node": {}, "term": {}}
     scale = SAMPLE_BUCKETS / sample_buckets
     for facet, value, count in _fetch(sql):
@@ -372,13 +352,11 @@ def _facets(
         ]
     }
     node_counts = counts["node"]
-    nodes = Node.objects.filter(pk__in=[int(pk) for pk in node_counts]) | Node.objects.filter(
-        slug__in=params.nodes
-    )
+    nodes = Node.objects.filter(Q(pk__in=[int(pk) for pk in node_counts]) | Q(slug__in=params.nodes))
     facets["node"] = sorted(
         (
-            FacetValue(n.slug, n.label, node_counts.get(str(n.pk), 0), n.slug in params.nodes)
-            for n in nodes.distinct()
+            FacetValue(slug, localized(name, name_fr), node_counts.get(str(pk), 0), slug in params.nodes)
+            for pk, slug, name, name_fr in nodes.values_list("pk", "slug", "name", "name_fr")
         ),
         key=lambda f: (-f.count, f.label),
     )
@@ -387,49 +365,58 @@ def _facets(
     by_vocabulary: dict[str, list[FacetValue]] = {v.value: [] for v in Vocabulary}
     # A selected term stays listed, so it can be seen and undone, even when no hit carries it directly
     # (a broader term such as "Wood" matches through its narrower ones): every hit matches it.
-    terms = Term.objects.filter(pk__in=[int(pk) for pk in term_counts]) | Term.objects.filter(
-        slug__in=[slug for _vocabulary, slug in selected]
-    )
-    for term in terms.distinct():
-        is_selected = (term.vocabulary, term.slug) in selected
-        if not is_selected and str(term.pk) not in term_counts:
+    terms = Term.objects.filter(
+        Q(pk__in=[int(pk) for pk in term_counts]) | Q(slug__in=[slug for _vocabulary, slug in selected])
+    ).values_list("pk", "vocabulary", "slug", "name", "name_fr")
+    for pk, vocabulary, slug, name, name_fr in terms:
+        is_selected = (vocabulary, slug) in selected
+        if not is_selected and str(pk) not in term_counts:
             continue
-        count = total if is_selected else term_counts[str(term.pk)]
-        by_vocabulary[term.vocabulary].append(FacetValue(term.slug, term.label, count, is_selected))
-
+        count = total if is_selected else term_counts[str(pk)]
+        by_vocabulary[vocabulary].append(FacetValue(slug, localized(name, name_fr), count, is_selected))
     for vocabulary, values in by_vocabulary.items():
         facets[vocabulary] = sorted(values, key=lambda f: (not f.selected, -f.count, f.label))
     return facets
 
 
 def _hits(rows: list[tuple[int, float | None]]) -> list[ListingHit]:
+    """The page's listings as plain values: a results page needs no model instances."""
     ids = [listing_id for listing_id, _distance in rows]
-    listings = Listing.objects.select_related("node").in_bulk(ids)
+    fields = ("id", "slug", "name", "kind", "summary", "city", "country", "latitude", "longitude", "verified")
+    listings = {
+        row["id"]: row
+        for row in Listing.objects.filter(pk__in=ids).values(*fields, "node__name", "node__name_fr")
+    }
     thumbnails: dict[int, str] = {}
-    for photo in ListingPhoto.objects.filter(listing_id__in=ids).order_by("listing_id", "-position", "-id"):
+    photos = (
+        ListingPhoto.objects.filter(listing_id__in=ids)
+        .exclude(thumbnail="")
+        .order_by("listing_id", "-position", "-id")
+        .values_list("listing_id", "thumbnail")
+    )
+    for listing_id, thumbnail in photos:
         # Ordered so the first photo of each listing is written last and wins.
-        if photo.thumbnail:
-            thumbnails[photo.listing_id] = photo.thumbnail.url
+        thumbnails[listing_id] = default_storage.url(thumbnail)
     kind_labels = dict(ListingKind.choices)
     hits = []
     for listing_id, distance in rows:
-        listing = listings.get(listing_id)
-        if listing is None:
+        row = listings.get(listing_id)
+        if row is None:
             continue
         hits.append(
             ListingHit(
-                id=listing.pk,
-                slug=listing.slug,
-                name=listing.name,
-                kind=listing.kind,
-                kind_label=str(kind_labels.get(listing.kind, listing.kind)),
-                summary=listing.summary,
-                city=listing.city,
-                country=str(listing.country or ""),
-                latitude=listing.latitude,
-                longitude=listing.longitude,
-                verified=listing.verified,
-                node_name=listing.node.label if listing.node else "",
+                id=listing_id,
+                slug=row["slug"],
+                name=row["name"],
+                kind=row["kind"],
+                kind_label=str(kind_labels.get(row["kind"], row["kind"])),
+                summary=row["summary"],
+                city=row["city"],
+                country=str(row["country"] or ""),
+                latitude=row["latitude"],
+                longitude=row["longitude"],
+                verified=row["verified"],
+                node_name=localized(row["node__name"] or "", row["node__name_fr"] or ""),
                 distance_km=distance,
                 thumbnail_url=thumbnails.get(listing_id, ""),
             )
