@@ -56,6 +56,7 @@ class Backend(Protocol):
         walk: bool = False,
         sample_buckets: int = SAMPLE_BUCKETS,
     ) -> TextMatch: ...
+    def rank_expression(self, query_words: Sequence[str], *, fields: str) -> TextMatch | None: ...
     def term_condition(self, term_ids: Sequence[int]) -> TextMatch: ...
     def term_counts_sql(self, hit_conditions: str) -> str: ...
     def name_prefix_match(self, prefix: str) -> TextMatch: ...
@@ -164,9 +165,11 @@ class PostgresBackend:
     HIT_COLUMNS = "e.listing_id AS id, e.kind, e.node_id, e.term_ids"
 
     def text_match(self, query_words: Sequence[str], *, ranked: bool, fields: str) -> TextMatch:
-        rank = "-ts_rank(e.vector, q.query)" if ranked else "0"
+        # Ranked on the searched field's own vector (the name, for the first tier): short, so cheap.
+        # Not materialised, so the planner can apply the other filters before it ranks.
+        rank = f"-ts_rank({PG_COLUMNS[fields]}, q.query)" if ranked else "0"
         return TextMatch(
-            f"matched(id, rank) AS MATERIALIZED (SELECT e.listing_id, {rank} "
+            f"matched(id, rank) AS (SELECT e.listing_id, {rank} "
             f"FROM directory_searchentry e, (SELECT {_tsquery(query_words)} AS query) AS q "
             f"WHERE {PG_COLUMNS[fields]} @@ q.query)",
             _tsquery_params(query_words),
@@ -185,6 +188,12 @@ class PostgresBackend:
         # the index on `sample` when counting on a sample.
         condition = f"{PG_COLUMNS[fields]} @@ {_tsquery(query_words)}"
         return TextMatch(f"NOT ({condition})" if negate else condition, _tsquery_params(query_words))
+
+    def rank_expression(self, query_words: Sequence[str], *, fields: str) -> TextMatch | None:
+        """Relevance of an entry row, best lowest: ranked in the same pass that filters the rows."""
+        return TextMatch(
+            f"-ts_rank({PG_COLUMNS[fields]}, {_tsquery(query_words)})", _tsquery_params(query_words)
+        )
 
     def term_condition(self, term_ids: Sequence[int]) -> TextMatch:
         return TextMatch("e.term_ids && %s::integer[]", [list(term_ids)])
@@ -284,6 +293,10 @@ class SqliteBackend:
             f"(SELECT rowid FROM directory_listing_fts WHERE directory_listing_fts MATCH %s {sample})",
             [_fts_expression(query_words, fields), *params],
         )
+
+    def rank_expression(self, query_words: Sequence[str], *, fields: str) -> TextMatch | None:
+        # bm25 exists only inside FTS5, so SQLite ranks through the text_match CTE instead.
+        return None
 
     def term_condition(self, term_ids: Sequence[int]) -> TextMatch:
         return TextMatch(

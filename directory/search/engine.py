@@ -22,7 +22,7 @@ KM_PER_DEGREE = 111.32
 MAX_QUERY_WORDS = 12
 # Above this many hits, facets are counted on a fixed sample of them and scaled: exact counts would
 # cost a pass over every hit, and "about 12,000" tells a visitor as much as "12,214".
-EXACT_FACETS_UP_TO = 5000
+EXACT_FACETS_UP_TO = 2000
 
 # Dropped from queries on both back ends alike, so "bakers in paris" means "bakers paris".
 STOP_WORDS = frozenset(
@@ -274,6 +274,13 @@ def _tier_rows(
 ) -> list[tuple[int, float | None]]:
     """The first `limit` matches over `fields` that are not matches over `narrower`, in tier order."""
     distance, distance_params = plan.distance_sql() if plan.params.near else ("NULL", [])
+    rank = current_backend().rank_expression(plan.words, fields=fields) if narrower is None else None
+    if rank is not None:
+        sql = _Sql()
+        sql.add(f"SELECT e.listing_id, {distance} FROM directory_searchentry e", distance_params)
+        plan.where(sql, fields=fields)
+        sql.add(f"ORDER BY {rank.sql}, e.listing_id LIMIT %s", [*rank.params, limit])
+        return _with_distances(_fetch(sql))
     if narrower is None:
         sql = plan.start_ranked(fields=fields)
         sql.add(
