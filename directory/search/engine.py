@@ -176,7 +176,8 @@ class _Plan:
 
     def __init__(self, params: SearchParams, query_words: list[str]):
         self.params = params
-        self.words = query_words
+        # The words in the back end's own form (for PostgreSQL, one tsquery text), worked out once.
+        self.words = current_backend().prepare(query_words) if query_words else []
         self.node_ids = list(Node.objects.filter(slug__in=params.nodes).values_list("id", flat=True))
         self.term_groups = _term_ids_with_descendants(params)
 
