@@ -25,21 +25,26 @@ INDEX_CHUNK = 5000
 SAMPLE_BUCKETS = 16
 
 
-# Which text each search field covers: the name alone, the name with the listing's terms (what it
-# makes and works with), or everything indexed.
-FIELDS = ("name", "title", "all")
+# The text each search field covers: the name alone ("name"), the name with the listing's terms, what it
+# makes and works with ("title"), or everything indexed ("all").
 FTS_COLUMNS = {"name": "name", "title": "name terms"}
 
 
 @dataclass(frozen=True)
 class TextMatch:
-    """A CTE named `matched(id, rank)` selecting the published listings whose text matches.
-
-    Lower rank is better; an unranked match has rank 0 and is much cheaper on a large result.
-    """
+    """A piece of SQL a back end contributes (a condition, an expression or a CTE) with its parameters."""
 
     sql: str
     params: list[Any]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """How a back end orders matches by relevance: an expression on the entry row `e` (best lowest),
+    or, where relevance lives only inside the full-text index, a CTE `matched(id, rank)` to join."""
+
+    expression: TextMatch | None = None
+    cte: TextMatch | None = None
 
 
 class Backend(Protocol):
@@ -50,7 +55,7 @@ class Backend(Protocol):
         """The search words in the form this back end's other methods take, worked out once a search."""
         ...
 
-    def text_match(self, query_words: Sequence[str], *, ranked: bool, fields: str) -> TextMatch: ...
+    def ranking(self, query_words: Sequence[str], *, fields: str) -> Ranking: ...
     def text_condition(
         self,
         query_words: Sequence[str],
@@ -60,7 +65,6 @@ class Backend(Protocol):
         walk: bool = False,
         sample_buckets: int = SAMPLE_BUCKETS,
     ) -> TextMatch: ...
-    def rank_expression(self, query_words: Sequence[str], *, fields: str) -> TextMatch | None: ...
     def term_condition(self, term_ids: Sequence[int]) -> TextMatch: ...
     def term_counts_sql(self, hit_conditions: str) -> str: ...
     def name_prefix_match(self, prefix: str) -> TextMatch: ...
@@ -189,17 +193,6 @@ class PostgresBackend:
             groups.append("(" + " | ".join(f"{form}:*" for form in forms) + ")")
         return [" & ".join(groups)]
 
-    def text_match(self, query_words: Sequence[str], *, ranked: bool, fields: str) -> TextMatch:
-        # Ranked on the searched field's own vector (the name, for the first tier): short, so cheap.
-        # Not materialised, so the planner can apply the other filters before it ranks.
-        rank = f"-ts_rank({PG_COLUMNS[fields]}, q.query)" if ranked else "0"
-        return TextMatch(
-            f"matched(id, rank) AS (SELECT e.listing_id, {rank} "
-            f"FROM directory_searchentry e, (SELECT {TSQUERY} AS query) AS q "
-            f"WHERE {PG_COLUMNS[fields]} @@ q.query)",
-            list(query_words),
-        )
-
     def text_condition(
         self,
         query_words: Sequence[str],
@@ -214,9 +207,10 @@ class PostgresBackend:
         condition = f"{PG_COLUMNS[fields]} @@ {TSQUERY}"
         return TextMatch(f"NOT ({condition})" if negate else condition, list(query_words))
 
-    def rank_expression(self, query_words: Sequence[str], *, fields: str) -> TextMatch | None:
-        """Relevance of an entry row, best lowest: ranked in the same pass that filters the rows."""
-        return TextMatch(f"-ts_rank({PG_COLUMNS[fields]}, {TSQUERY})", list(query_words))
+    def ranking(self, query_words: Sequence[str], *, fields: str) -> Ranking:
+        # Ranked on the searched field's own vector (the name, for the first tier), in the same pass
+        # that filters the rows: short vectors, and no join back to the entries.
+        return Ranking(expression=TextMatch(f"-ts_rank({PG_COLUMNS[fields]}, {TSQUERY})", list(query_words)))
 
     def term_condition(self, term_ids: Sequence[int]) -> TextMatch:
         return TextMatch("e.term_ids && %s::integer[]", [list(term_ids)])
@@ -290,12 +284,15 @@ class SqliteBackend:
         # FTS5 stems each query token itself, prefixes included.
         return list(query_words)
 
-    def text_match(self, query_words: Sequence[str], *, ranked: bool, fields: str) -> TextMatch:
-        rank = "bm25(directory_listing_fts, 10.0, 4.0, 2.0, 1.0)" if ranked else "0"
-        return TextMatch(
-            f"matched(id, rank) AS MATERIALIZED (SELECT rowid, {rank} "
-            "FROM directory_listing_fts WHERE directory_listing_fts MATCH %s)",
-            [_fts_expression(query_words, fields)],
+    def ranking(self, query_words: Sequence[str], *, fields: str) -> Ranking:
+        # bm25 exists only inside FTS5, so the ranked matches come as a CTE for the engine to join.
+        return Ranking(
+            cte=TextMatch(
+                "matched(id, rank) AS MATERIALIZED (SELECT rowid, "
+                "bm25(directory_listing_fts, 10.0, 4.0, 2.0, 1.0) "
+                "FROM directory_listing_fts WHERE directory_listing_fts MATCH %s)",
+                [_fts_expression(query_words, fields)],
+            )
         )
 
     def text_condition(
@@ -320,10 +317,6 @@ class SqliteBackend:
             f"(SELECT rowid FROM directory_listing_fts WHERE directory_listing_fts MATCH %s {sample})",
             [_fts_expression(query_words, fields), *params],
         )
-
-    def rank_expression(self, query_words: Sequence[str], *, fields: str) -> TextMatch | None:
-        # bm25 exists only inside FTS5, so SQLite ranks through the text_match CTE instead.
-        return None
 
     def term_condition(self, term_ids: Sequence[int]) -> TextMatch:
         return TextMatch(

@@ -181,13 +181,6 @@ class _Plan:
         self.node_ids = list(Node.objects.filter(slug__in=params.nodes).values_list("id", flat=True))
         self.term_groups = _term_ids_with_descendants(params)
 
-    def start_ranked(self, *, fields: str) -> _Sql:
-        """Open a statement with the ranked text match over `fields` as CTE `matched`."""
-        match = current_backend().text_match(self.words, ranked=True, fields=fields)
-        sql = _Sql()
-        sql.add(f"WITH {match.sql}", match.params)
-        return sql
-
     def distance_sql(self) -> tuple[str, list[Any]]:
         """Squared distance in km² by the equirectangular approximation: plain arithmetic, so an index
         on latitude/longitude prefilters and SQLite needs no per-row function calls."""
@@ -275,22 +268,26 @@ def _tier_rows(
 ) -> list[tuple[int, float | None]]:
     """The first `limit` matches over `fields` that are not matches over `narrower`, in tier order."""
     distance, distance_params = plan.distance_sql() if plan.params.near else ("NULL", [])
-    rank = current_backend().rank_expression(plan.words, fields=fields) if narrower is None else None
-    if rank is not None:
-        sql = _Sql()
-        sql.add(f"SELECT e.listing_id, {distance} FROM directory_searchentry e", distance_params)
-        plan.where(sql, fields=fields)
-        sql.add(f"ORDER BY {rank.sql}, e.listing_id LIMIT %s", [*rank.params, limit])
-        return _with_distances(_fetch(sql))
     if narrower is None:
-        sql = plan.start_ranked(fields=fields)
-        sql.add(
-            f"SELECT e.listing_id, {distance} FROM directory_searchentry e "
-            "JOIN matched m ON m.id = e.listing_id",
-            distance_params,
-        )
-        plan.where(sql, fields=None)
-        sql.add("ORDER BY m.rank, e.listing_id LIMIT %s", [limit])
+        ranking = current_backend().ranking(plan.words, fields=fields)
+        sql = _Sql()
+        if ranking.expression:
+            sql.add(f"SELECT e.listing_id, {distance} FROM directory_searchentry e", distance_params)
+            plan.where(sql, fields=fields)
+            sql.add(
+                f"ORDER BY {ranking.expression.sql}, e.listing_id LIMIT %s",
+                [*ranking.expression.params, limit],
+            )
+        else:
+            assert ranking.cte is not None
+            sql.add(f"WITH {ranking.cte.sql}", ranking.cte.params)
+            sql.add(
+                f"SELECT e.listing_id, {distance} FROM directory_searchentry e "
+                "JOIN matched m ON m.id = e.listing_id",
+                distance_params,
+            )
+            plan.where(sql, fields=None)
+            sql.add("ORDER BY m.rank, e.listing_id LIMIT %s", [limit])
         return _with_distances(_fetch(sql))
     unwanted = current_backend().text_condition(plan.words, fields=narrower, negate=True)
     sql = _Sql()
