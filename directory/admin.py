@@ -32,19 +32,6 @@ class NodeAdmin(HttpsUrlsAdmin):
     filter_horizontal = ["curators"]
 
 
-def _listings_using(term: Term) -> list[int]:
-    """Listings whose index holds this term's name: tagged with it or with any narrower term."""
-    ids, frontier = {term.pk}, [term.pk]
-    while frontier:
-        frontier = list(
-            Term.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
-        )
-        ids.update(frontier)
-    return list(
-        Listing.terms.through.objects.filter(term_id__in=ids).values_list("listing_id", flat=True).distinct()
-    )
-
-
 @admin.register(Term)
 class TermAdmin(HttpsUrlsAdmin):
     list_display = ["name", "name_fr", "vocabulary", "parent", "slug"]
@@ -54,20 +41,15 @@ class TermAdmin(HttpsUrlsAdmin):
     autocomplete_fields = ["parent"]
 
     def save_model(self, request: HttpRequest, obj: Term, form: ModelForm, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        # Listings are found by their terms' names, so a renamed or moved term re-indexes its listings.
-        if change:
-            search.index_listings(_listings_using(obj))
+        services.term_save(term=obj)
 
     def delete_model(self, request: HttpRequest, obj: Term) -> None:
-        listing_ids = _listings_using(obj)
-        super().delete_model(request, obj)
-        search.index_listings(listing_ids)
+        services.term_delete(term=obj)
 
+    @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Term]) -> None:
-        listing_ids = {pk for term in queryset for pk in _listings_using(term)}
-        super().delete_queryset(request, queryset)
-        search.index_listings(sorted(listing_ids))
+        for term in queryset:
+            services.term_delete(term=term)
 
 
 class ListingPhotoForm(forms.ModelForm):
@@ -159,11 +141,11 @@ class ListingAdmin(HttpsUrlsAdmin):
                     formset.deleted_objects.append(photo)
             elif photo.pk is None:
                 added = services.photo_add(
-                    listing=form.instance, upload=data["image"], alt_text=data.get("alt_text", "")
+                    listing=form.instance,
+                    upload=data["image"],
+                    alt_text=data.get("alt_text", ""),
+                    position=data.get("position"),
                 )
-                if data.get("position") is not None:
-                    added.position = data["position"]
-                    added.save(update_fields=["position"])
                 formset.new_objects.append(added)
             elif photo_form.has_changed():
                 photo_form.save()

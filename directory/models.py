@@ -4,6 +4,8 @@ Writes go through directory.services, which also keeps the search index in step;
 side effects in save().
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -62,6 +64,29 @@ class Vocabulary(models.TextChoices):
     SERVICE = "service", _("Service")
 
 
+class TermQuerySet(models.QuerySet["Term"]):
+    def branches(self, root_ids: Iterable[int]) -> list[list[int]]:
+        """For each root term, its id and those of every narrower term below it, from one query.
+
+        A term stands for its whole branch, in a search and in the index: "Wood" covers "Plywood".
+        """
+        children: dict[int, list[int]] = {}
+        for term_id, parent_id in self.values_list("id", "parent_id"):
+            if parent_id:
+                children.setdefault(parent_id, []).append(term_id)
+        branches = []
+        for root in root_ids:
+            found: dict[int, None] = {}
+            stack = [root]
+            while stack:
+                current = stack.pop()
+                if current not in found:
+                    found[current] = None
+                    stack.extend(children.get(current, []))
+            branches.append(list(found))
+        return branches
+
+
 class Term(models.Model):
     """A word of one of the four hierarchical vocabularies that describe what a listing does.
 
@@ -83,6 +108,8 @@ class Term(models.Model):
     # Open Know-Where identifies processes and materials by Wikipedia URL; Wikidata is the stable id.
     wikipedia_url = models.URLField(_("Wikipedia URL"), blank=True)
     wikidata_url = models.URLField(_("Wikidata URL"), blank=True)
+
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         ordering = ["vocabulary", "name"]

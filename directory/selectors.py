@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language_info
@@ -13,7 +13,6 @@ from directory.models import (
     BatchSize,
     Clientele,
     Listing,
-    ListingKind,
     ListingPhoto,
     ListingStatus,
     Node,
@@ -21,12 +20,12 @@ from directory.models import (
     Term,
     Vocabulary,
 )
-from directory.search import ListingHit, SearchParams, SearchResults, search_listings
+from directory.search import ListingHit, SearchParams, SearchResults, listing_hits, search_listings
+from directory.search.engine import KM_PER_DEGREE
 from makeworks.lib.video import Video, parse_video
 
 NEARBY_RADIUS_KM = 50.0
 NEARBY_LIMIT = 6
-KM_PER_DEGREE = 111.32
 
 
 @dataclass(frozen=True)
@@ -164,7 +163,7 @@ def nearby_sharing_a_process(
     dlat = (F("latitude") - Value(latitude)) * Value(KM_PER_DEGREE)
     dlng = (F("longitude") - Value(longitude)) * Value(k)
     shares_process = Listing.terms.through.objects.filter(listing_id=OuterRef("pk"), term_id__in=process_ids)
-    candidates: QuerySet[Listing] = (
+    nearest = (
         Listing.objects.published()
         .exclude(pk=listing.pk)
         .filter(
@@ -174,41 +173,7 @@ def nearby_sharing_a_process(
         )
         .annotate(distance_sq=Cast(dlat * dlat + dlng * dlng, FloatField()))
         .filter(distance_sq__lte=NEARBY_RADIUS_KM**2)
-        .select_related("node")
-        .order_by("distance_sq", "name")[:limit]
+        .order_by("distance_sq", "name")
+        .values_list("pk", "distance_sq")[:limit]
     )
-    found = list(candidates)
-    thumbnails = _thumbnails([other.pk for other in found])
-    kind_labels = dict(ListingKind.choices)
-    return [
-        ListingHit(
-            id=other.pk,
-            slug=other.slug,
-            name=other.name,
-            kind=other.kind,
-            kind_label=str(kind_labels.get(other.kind, other.kind)),
-            summary=other.summary,
-            city=other.city,
-            country=str(other.country or ""),
-            latitude=other.latitude,
-            longitude=other.longitude,
-            verified=other.verified,
-            node_name=other.node.label if other.node else "",
-            distance_km=math.sqrt(other.distance_sq),  # type: ignore[attr-defined]  # annotated above
-            thumbnail_url=thumbnails.get(other.pk, ""),
-        )
-        for other in found
-    ]
-
-
-def _thumbnails(listing_ids: list[int]) -> dict[int, str]:
-    """Each listing's first photo's thumbnail URL."""
-    thumbnails: dict[int, str] = {}
-    if not listing_ids:
-        return thumbnails
-    for photo in ListingPhoto.objects.filter(listing_id__in=listing_ids).order_by(
-        "listing_id", "position", "id"
-    ):
-        if photo.thumbnail and photo.listing_id not in thumbnails:
-            thumbnails[photo.listing_id] = photo.thumbnail.url
-    return thumbnails
+    return listing_hits([(pk, math.sqrt(distance_sq)) for pk, distance_sq in nearest])

@@ -126,14 +126,17 @@ def _validated_image(upload: UploadedFile) -> Image.Image:
 
 
 @transaction.atomic
-def photo_add(*, listing: Listing, upload: UploadedFile, alt_text: str = "") -> ListingPhoto:
+def photo_add(
+    *, listing: Listing, upload: UploadedFile, alt_text: str = "", position: int | None = None
+) -> ListingPhoto:
+    """Store a checked photo with its thumbnail; it goes last unless a position is given."""
     image = _validated_image(upload)
     upload.seek(0)
     thumb = ImageOps.exif_transpose(image).convert("RGB")
     thumb.thumbnail(THUMBNAIL_SIZE)
     buffer = io.BytesIO()
     thumb.save(buffer, "JPEG", quality=82, optimize=True)
-    position = listing.photos.count()
+    position = listing.photos.count() if position is None else position
     photo = ListingPhoto(listing=listing, alt_text=alt_text or listing.name, position=position)
     name = upload.name or "photo"
     photo.image.save(name, upload, save=False)
@@ -176,6 +179,30 @@ def term_create(
     term.full_clean()
     term.save()
     return term
+
+
+def _listings_carrying(term: Term) -> list[int]:
+    """Listings whose index holds this term's names: tagged with it or with any narrower term."""
+    (branch,) = Term.objects.branches([term.pk])
+    through = Listing.terms.through.objects.filter(term_id__in=branch)
+    return list(through.values_list("listing_id", flat=True).distinct())
+
+
+@transaction.atomic
+def term_save(*, term: Term) -> Term:
+    """Save a new or edited term. Listings are found by their terms' names, and a term's place in the
+    hierarchy decides which searches it answers, so the listings carrying its branch are re-indexed."""
+    term.full_clean()
+    term.save()
+    search.index_listings(_listings_carrying(term))
+    return term
+
+
+@transaction.atomic
+def term_delete(*, term: Term) -> None:
+    listing_ids = _listings_carrying(term)
+    term.delete()
+    search.index_listings(listing_ids)
 
 
 def place_record(*, name: str, country: str, latitude: float, longitude: float) -> Place:

@@ -1,13 +1,14 @@
 """Search over the catalogue: one interface, a PostgreSQL and an SQLite back end behind it.
 
-Reads: `parse_search_params`, `search_listings`, `suggest`. Writes (called by directory.services
-inside their transactions): `index_listings`, `unindex_listings`, `rebuild_index`.
+Reads: `parse_search_params`, `search_listings`, `suggest`, `listing_hits`. Writes (called by
+directory.services inside their transactions): `index_listings`, `unindex_listings`, `rebuild_index`.
 """
 
 from collections.abc import Sequence
 
+from directory.models import Listing
 from directory.search.backends import current_backend, term_texts
-from directory.search.engine import FacetValue, ListingHit, SearchResults, search_listings
+from directory.search.engine import FacetValue, ListingHit, SearchResults, listing_hits, search_listings
 from directory.search.params import Near, SearchParams, SearchParamsError, parse_search_params, resolve_near
 from directory.search.suggest import Suggestion, suggest
 
@@ -20,6 +21,7 @@ __all__ = [
     "SearchResults",
     "Suggestion",
     "index_listings",
+    "listing_hits",
     "parse_search_params",
     "rebuild_index",
     "resolve_near",
@@ -42,8 +44,6 @@ def unindex_listings(listing_ids: Sequence[int]) -> None:
 
 def rebuild_index() -> int:
     """Re-index every listing, for example after a term was renamed. Returns how many were indexed."""
-    from directory.models import Listing
-
     ids = list(Listing.objects.values_list("id", flat=True))
     index_listings(ids)
     return len(ids)

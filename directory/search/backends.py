@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from django.db import connection
 
-from directory.models import Term
+from directory.models import Listing, SearchWord, Term
 from makeworks.lib.text import trigram_similarity, words
 
 # Words of these fields go into the spelling vocabulary; descriptions would add noise, not help.
@@ -107,8 +107,6 @@ def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
 
 def _vocabulary_rows(listing_ids: Sequence[int], term_text: dict[int, str]) -> set[str]:
     """The words of the given listings' names, summaries, cities and terms."""
-    from directory.models import Listing
-
     found: set[str] = set()
     through = Listing.terms.through.objects.filter(listing_id__in=listing_ids)
     for term_id in set(through.values_list("term_id", flat=True)):
@@ -121,8 +119,6 @@ def _vocabulary_rows(listing_ids: Sequence[int], term_text: dict[int, str]) -> s
 
 
 def _add_vocabulary(found: set[str]) -> None:
-    from directory.models import SearchWord
-
     SearchWord.objects.bulk_create(
         [SearchWord(word=w) for w in sorted(found)], batch_size=2000, ignore_conflicts=True
     )

@@ -154,21 +154,13 @@ def _term_ids_with_descendants(params: SearchParams) -> list[list[int]]:
     selected = [(vocabulary, slug) for vocabulary, slugs in params.terms.items() for slug in slugs]
     if not selected:
         return []
-    rows = list(Term.objects.values_list("id", "vocabulary", "slug", "parent_id"))
-    children: dict[int, list[int]] = {}
-    for term_id, _vocabulary, _slug, parent_id in rows:
-        if parent_id:
-            children.setdefault(parent_id, []).append(term_id)
-    by_slug = {(vocabulary, slug): term_id for term_id, vocabulary, slug, _parent in rows}
-    groups = []
-    for key in selected:
-        stack, ids = [by_slug[key]], []
-        while stack:
-            current = stack.pop()
-            ids.append(current)
-            stack.extend(children.get(current, []))
-        groups.append(ids)
-    return groups
+    by_slug = {
+        (vocabulary, slug): pk
+        for pk, vocabulary, slug in Term.objects.filter(slug__in=[slug for _v, slug in selected]).values_list(
+            "pk", "vocabulary", "slug"
+        )
+    }
+    return Term.objects.branches(by_slug[key] for key in selected)
 
 
 class _Plan:
@@ -384,8 +376,9 @@ def _facets(
     return facets
 
 
-def _hits(rows: list[tuple[int, float | None]]) -> list[ListingHit]:
-    """The page's listings as plain values: a results page needs no model instances."""
+def listing_hits(rows: list[tuple[int, float | None]]) -> list[ListingHit]:
+    """Listings as the cards of a results page show them, in the given order, from (id, distance in km)
+    pairs: plain values in three queries, as a results page needs no model instances."""
     ids = [listing_id for listing_id, _distance in rows]
     fields = ("id", "slug", "name", "kind", "summary", "city", "country", "latitude", "longitude", "verified")
     listings = {
@@ -461,7 +454,7 @@ def search_listings(params: SearchParams) -> SearchResults:
     # An estimated total cannot say where the last page ends, so a large result asks for the page itself.
     results.page_out_of_range = params.page > results.num_pages and not results.approximate
     if total and not results.page_out_of_range:
-        results.hits = _hits(_page_ids(plan, large=results.approximate))
+        results.hits = listing_hits(_page_ids(plan, large=results.approximate))
         results.page_out_of_range = not results.hits and params.page > 1
     results.facets = _facets(params, counts, total)
     return results

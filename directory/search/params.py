@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from directory.models import ListingKind, Node, Place, Vocabulary
+from directory.models import ListingKind, Node, Place, Term, Vocabulary
 from makeworks.lib.geocode import geocode
 from makeworks.lib.text import fold
 
@@ -176,8 +176,6 @@ def _distinct(values: list[str]) -> tuple[str, ...]:
 
 
 def _unknown_terms(terms: dict[str, tuple[str, ...]]) -> list[str]:
-    from directory.models import Term
-
     known = set(
         Term.objects.filter(slug__in=[s for slugs in terms.values() for s in slugs]).values_list(
             "vocabulary", "slug"

@@ -266,3 +266,18 @@ def test_a_listing_deleted_behind_the_services_back_is_not_found(catalogue):
     Listing.objects.filter(pk=catalogue["joinery"].pk).delete()
     results = run("q=joinery")
     assert (results.total, names(results)) == (0, [])
+
+
+def test_moving_a_term_under_a_broader_one_makes_its_listings_found_by_it(catalogue):
+    craft = TermFactory(name="Craft", slug="craft")
+    ceramics = catalogue["pottery"].terms.get(slug="ceramics")
+    ceramics.parent = craft
+    services.term_save(term=ceramics)
+    assert set(names(run("q=craft"))) == {"Govan Pottery", "Leith Ceramics Studio"}
+
+
+def test_a_deleted_term_no_longer_finds_the_listings_it_tagged(catalogue):
+    flour = catalogue["bakery"].terms.get(slug="flour")
+    assert names(run("q=farine")) == ["Boulangerie Crème Brûlée"]
+    services.term_delete(term=flour)
+    assert names(run("q=farine")) == []
