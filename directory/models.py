@@ -15,11 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 
-def localized(name: str, name_fr: str) -> str:
-    """The French name on French pages when there is one, the English name otherwise."""
-    if name_fr and (get_language() or "").startswith("fr"):
-        return name_fr
-    return name
+def prefers_french() -> bool:
+    return (get_language() or "").startswith("fr")
+
+
+def localized(name: str, name_fr: str, *, french: bool | None = None) -> str:
+    """The French name on French pages when there is one, the English name otherwise. Callers naming
+    many things at once pass `french`, worked out once, as asking for the language is not free."""
+    if french is None:
+        french = prefers_french()
+    return name_fr if french and name_fr else name
 
 
 class Node(models.Model):

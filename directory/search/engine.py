@@ -11,9 +11,10 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.db.models import Q
+from django.urls import reverse
+from django_countries import countries
 
-from directory.models import Listing, ListingKind, ListingPhoto, Node, Term, Vocabulary, localized
+from directory.models import ListingKind, Node, Term, Vocabulary, localized, prefers_french
 from directory.search.backends import SAMPLE_BUCKETS, current_backend
 from directory.search.params import SearchParams
 from makeworks.lib.text import words
@@ -93,6 +94,8 @@ class ListingHit:
     longitude: float | None
     verified: bool
     node_name: str
+    url: str = ""
+    country_name: str = ""
     distance_km: float | None = None
     thumbnail_url: str = ""
 
@@ -338,6 +341,34 @@ def _facet_counts(plan: _Plan, sample_buckets: int) -> dict[str, dict[str, int]]
     return counts
 
 
+def _facet_names(
+    params: SearchParams, node_counts: dict[str, int], term_counts: dict[str, int]
+) -> list[tuple[Any, ...]]:
+    """The names of the nodes and terms that have counts or are selected, from one query."""
+    queries: list[str] = []
+    query_params: list[int | str] = []
+    selected_terms = [slug for slugs in params.terms.values() for slug in slugs]
+    for table, vocabulary, counted, slugs in (
+        ("node", "NULL", node_counts, list(params.nodes)),
+        ("term", "t.vocabulary", term_counts, selected_terms),
+    ):
+        ids = [int(pk) for pk in counted]
+        conditions = [f"t.id IN ({_placeholders(ids)})"] if ids else []
+        if slugs:
+            conditions.append(f"t.slug IN ({_placeholders(slugs)})")
+        if conditions:
+            queries.append(
+                f"SELECT '{table}', t.id, {vocabulary}, t.slug, t.name, t.name_fr FROM directory_{table} t "
+                f"WHERE {' OR '.join(conditions)}"
+            )
+            query_params += [*ids, *slugs]
+    if not queries:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(queries), query_params)
+        return cursor.fetchall()
+
+
 def _facets(
     params: SearchParams, counts: dict[str, dict[str, int]], total: int
 ) -> dict[str, list[FacetValue]]:
@@ -348,75 +379,82 @@ def _facets(
             if counts["kind"].get(kind) or kind in params.kinds
         ]
     }
-    node_counts = counts["node"]
-    nodes = Node.objects.filter(Q(pk__in=[int(pk) for pk in node_counts]) | Q(slug__in=params.nodes))
-    facets["node"] = sorted(
-        (
-            FacetValue(slug, localized(name, name_fr), node_counts.get(str(pk), 0), slug in params.nodes)
-            for pk, slug, name, name_fr in nodes.values_list("pk", "slug", "name", "name_fr")
-        ),
-        key=lambda f: (-f.count, f.label),
-    )
-    term_counts = counts["term"]
+    node_counts, term_counts = counts["node"], counts["term"]
     selected = {(vocabulary, slug) for vocabulary, slugs in params.terms.items() for slug in slugs}
+    french = prefers_french()
+    facets["node"] = []
     by_vocabulary: dict[str, list[FacetValue]] = {v.value: [] for v in Vocabulary}
-    # A selected term stays listed, so it can be seen and undone, even when no hit carries it directly
-    # (a broader term such as "Wood" matches through its narrower ones): every hit matches it.
-    terms = Term.objects.filter(
-        Q(pk__in=[int(pk) for pk in term_counts]) | Q(slug__in=[slug for _vocabulary, slug in selected])
-    ).values_list("pk", "vocabulary", "slug", "name", "name_fr")
-    for pk, vocabulary, slug, name, name_fr in terms:
-        is_selected = (vocabulary, slug) in selected
-        if not is_selected and str(pk) not in term_counts:
+    for table, pk, vocabulary, slug, name, name_fr in _facet_names(params, node_counts, term_counts):
+        label = localized(name, name_fr, french=french)
+        if table == "node":
+            facets["node"].append(FacetValue(slug, label, node_counts.get(str(pk), 0), slug in params.nodes))
             continue
-        count = total if is_selected else term_counts[str(pk)]
-        by_vocabulary[vocabulary].append(FacetValue(slug, localized(name, name_fr), count, is_selected))
+        # A selected term stays listed, so it can be seen and undone, even when no hit carries it
+        # directly (a broader term such as "Wood" matches through its narrower ones): every hit matches it.
+        is_selected = (vocabulary, slug) in selected
+        if is_selected or str(pk) in term_counts:
+            count = total if is_selected else term_counts[str(pk)]
+            by_vocabulary[vocabulary].append(FacetValue(slug, label, count, is_selected))
+    facets["node"].sort(key=lambda f: (-f.count, f.label))
     for vocabulary, values in by_vocabulary.items():
         facets[vocabulary] = sorted(values, key=lambda f: (not f.selected, -f.count, f.label))
     return facets
 
 
+# A results card's fields, with the node's names and the first photo's thumbnail, in one round trip.
+HITS_SQL = """
+    SELECT l.id, l.slug, l.name, l.kind, l.summary, l.city, l.country, l.latitude, l.longitude, l.verified,
+        n.name, n.name_fr,
+        (SELECT p.thumbnail FROM directory_listingphoto p WHERE p.listing_id = l.id AND p.thumbnail <> ''
+         ORDER BY p.position, p.id LIMIT 1)
+    FROM directory_listing l LEFT JOIN directory_node n ON n.id = l.node_id
+    WHERE l.id IN ({ids})
+"""
+
+
 def listing_hits(rows: list[tuple[int, float | None]]) -> list[ListingHit]:
     """Listings as the cards of a results page show them, in the given order, from (id, distance in km)
-    pairs: plain values in three queries, as a results page needs no model instances."""
+    pairs: plain values from one query, as a results page needs no model instances."""
+    if not rows:
+        return []
     ids = [listing_id for listing_id, _distance in rows]
-    fields = ("id", "slug", "name", "kind", "summary", "city", "country", "latitude", "longitude", "verified")
-    listings = {
-        row["id"]: row
-        for row in Listing.objects.filter(pk__in=ids).values(*fields, "node__name", "node__name_fr")
-    }
-    thumbnails: dict[int, str] = {}
-    photos = (
-        ListingPhoto.objects.filter(listing_id__in=ids)
-        .exclude(thumbnail="")
-        .order_by("listing_id", "-position", "-id")
-        .values_list("listing_id", "thumbnail")
-    )
-    for listing_id, thumbnail in photos:
-        # Ordered so the first photo of each listing is written last and wins.
-        thumbnails[listing_id] = default_storage.url(thumbnail)
+    with connection.cursor() as cursor:
+        cursor.execute(HITS_SQL.format(ids=_placeholders(ids)), ids)
+        listings = {row[0]: row for row in cursor.fetchall()}
     kind_labels = dict(ListingKind.choices)
+    french = prefers_french()
+    # Reversed once and filled in per hit: a page of cards and its map need twenty of these, and each
+    # reverse() costs as much as rendering the card.
+    url_prefix = reverse("directory:listing", kwargs={"slug": "_"}).removesuffix("_/")
+    country_names: dict[str, str] = {}
     hits = []
     for listing_id, distance in rows:
         row = listings.get(listing_id)
         if row is None:
             continue
+        _id, slug, name, kind, summary, city, country, latitude, longitude, verified = row[:10]
+        node_name, node_name_fr, thumbnail = row[10:]
+        country = country or ""
+        if country not in country_names:
+            country_names[country] = countries.name(country) or ""
         hits.append(
             ListingHit(
                 id=listing_id,
-                slug=row["slug"],
-                name=row["name"],
-                kind=row["kind"],
-                kind_label=str(kind_labels.get(row["kind"], row["kind"])),
-                summary=row["summary"],
-                city=row["city"],
-                country=str(row["country"] or ""),
-                latitude=row["latitude"],
-                longitude=row["longitude"],
-                verified=row["verified"],
-                node_name=localized(row["node__name"] or "", row["node__name_fr"] or ""),
+                slug=slug,
+                name=name,
+                kind=kind,
+                kind_label=str(kind_labels.get(kind, kind)),
+                summary=summary,
+                city=city,
+                country=country,
+                country_name=country_names[country],
+                latitude=latitude,
+                longitude=longitude,
+                verified=bool(verified),
+                node_name=localized(node_name or "", node_name_fr or "", french=french),
+                url=f"{url_prefix}{slug}/",
                 distance_km=distance,
-                thumbnail_url=thumbnails.get(listing_id, ""),
+                thumbnail_url=default_storage.url(thumbnail) if thumbnail else "",
             )
         )
     return hits

@@ -1,6 +1,8 @@
 """Presentation helpers for the directory's templates: sanitised Markdown and search URLs."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import markdown as markdown_lib
 import nh3
@@ -82,9 +84,23 @@ def _current_values(params: SearchParams, key: str) -> tuple[str, ...]:
 
 def toggle_query(params: SearchParams, key: str, value: str) -> str:
     """The query string of this search with one facet value added or removed, back on page 1."""
+    return toggle_queries(params, key, [value])[value]
+
+
+def toggle_queries(params: SearchParams, key: str, values: Iterable[str]) -> dict[str, str]:
+    """`toggle_query` for many values of one facet. The rest of the query is the same for all of them,
+    so it is encoded once, around a marker that no encoded value can contain (NUL encodes as %00)."""
+    marker = urlencode({key: "\x00"})
+    before, _marker, after = params.to_query_string(**{key: ["\x00"], "page": None}).partition(marker)
+    # A literal "&" in an encoded query only ever separates pairs (values encode theirs as %26).
+    before, after = before.rstrip("&"), after.lstrip("&")
     current = _current_values(params, key)
-    values = [v for v in current if v != value] if value in current else [*current, value]
-    return params.to_query_string(**{key: values, "page": None})
+    queries = {}
+    for value in values:
+        chosen = [v for v in current if v != value] if value in current else [*current, value]
+        middle = urlencode([(key, v) for v in chosen])
+        queries[value] = "&".join(part for part in (before, middle, after) if part)
+    return queries
 
 
 @register.simple_tag
@@ -140,33 +156,40 @@ def facet_groups(results: SearchResults) -> list[FacetGroup]:
             continue
         # Selected values come first so the visitor can always see, and undo, what is applied.
         ordered = [v for v in values if v.selected] + [v for v in values if not v.selected]
-        links = [
-            FacetLink(v.value, v.label, v.count, v.selected, toggle_query(results.params, key, v.value))
-            for v in ordered[: max(FACETS_LISTED, sum(v.selected for v in ordered))]
-        ]
+        listed = ordered[: max(FACETS_LISTED, sum(v.selected for v in ordered))]
+        queries = toggle_queries(results.params, key, [v.value for v in listed])
+        links = [FacetLink(v.value, v.label, v.count, v.selected, queries[v.value]) for v in listed]
         groups.append(FacetGroup(key, str(label), links[:FACETS_SHOWN], links[FACETS_SHOWN:]))
     return groups
 
 
 @register.simple_tag
-def facet_link(link: FacetLink, approximate: bool) -> SafeString:
-    """One facet value as a link that toggles it. Built here rather than by an included template:
-    a results page carries a hundred of these, and an include or format_html costs several times more."""
+def facet_items(links: list[FacetLink], approximate: bool) -> SafeString:
+    """Facet values as list items, each a link that toggles it. Built here rather than by a template:
+    a results page carries a hundred of these, and a template or format_html costs several times more."""
     about = (
         f'<span aria-hidden="true">≈</span><span class="visually-hidden">{escape(gettext("about"))} </span>'
+        if approximate
+        else ""
     )
-    selected = (
-        ("facet-link is-selected", ' aria-current="true"'),
-        f'<span class="visually-hidden">{escape(gettext("(selected; choose to remove this filter)"))}</span>',
+    selected_note = (
+        f'<span class="visually-hidden">{escape(gettext("(selected; choose to remove this filter)"))}</span>'
     )
-    (css, current), note = selected if link.selected else (("facet-link", ""), "")
-    # Safe: every value that is not a literal above goes through escape().
-    return mark_safe(
-        f'<li><a class="{css}" href="?{escape(link.query)}"{current}>'
-        '<span class="facet-check" aria-hidden="true"></span>'
-        f'<span class="facet-label">{escape(link.label)}</span>'
-        f'<span class="facet-count">{about if approximate else ""}{link.count}</span>{note}</a></li>'
-    )
+    items = []
+    for link in links:
+        css, current, note = (
+            ("facet-link is-selected", ' aria-current="true"', selected_note)
+            if link.selected
+            else ("facet-link", "", "")
+        )
+        items.append(
+            f'<li><a class="{css}" href="?{escape(link.query)}"{current}>'
+            '<span class="facet-check" aria-hidden="true"></span>'
+            f'<span class="facet-label">{escape(link.label)}</span>'
+            f'<span class="facet-count">{about}{link.count}</span>{note}</a></li>'
+        )
+    # Safe: every value that is not a literal above went through escape().
+    return mark_safe("".join(items))
 
 
 @register.simple_tag(name="facet_groups")
@@ -210,7 +233,7 @@ def map_points(hits: list[ListingHit]) -> list[dict[str, object]]:
     return [
         {
             "name": hit.name,
-            "url": reverse("directory:listing", kwargs={"slug": hit.slug}),
+            "url": hit.url,
             "lat": hit.latitude,
             "lng": hit.longitude,
             "detail": " · ".join(part for part in (hit.kind_label, hit.city) if part),

@@ -102,6 +102,19 @@ def test_facet_links_remove_a_selected_value(client: Client, catalogue: Catalogu
     assert {"process": ["cnc-milling", "laser-cutting"]} in queries
 
 
+def test_removing_a_facets_only_value_keeps_the_other_parameters_in_a_clean_query(
+    client: Client, catalogue: Catalogue
+) -> None:
+    page = text_of(
+        client.get(SEARCH, {"q": "plywood", "material": "wood", "node": "glasgow", "sort": "name"})
+    )
+
+    selected = re.findall(r'class="facet-link is-selected" href="\?([^"]+)"', page)
+    queries = {html.unescape(href) for href in selected}
+    assert "q=plywood&node=glasgow&sort=name" in queries
+    assert "q=plywood&material=wood&sort=name" in queries
+
+
 def test_search_results_embed_map_markers_for_the_hits_on_the_page(
     client: Client, catalogue: Catalogue
 ) -> None:
