@@ -173,7 +173,11 @@ class _Plan:
         self.params = params
         # The words in the back end's own form (for PostgreSQL, one tsquery text), worked out once.
         self.words = current_backend().prepare(query_words) if query_words else []
-        self.node_ids = list(Node.objects.filter(slug__in=params.nodes).values_list("id", flat=True))
+        self.node_ids = (
+            list(Node.objects.filter(slug__in=params.nodes).values_list("id", flat=True))
+            if params.nodes
+            else []
+        )
         self.term_groups = _term_ids_with_descendants(params)
 
     def distance_sql(self) -> tuple[str, list[Any]]:
