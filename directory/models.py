@@ -232,6 +232,12 @@ class Listing(models.Model):
         _("circularity"), blank=True, help_text=_("By-products and waste streams offered to others.")
     )
     video_url = models.URLField(_("video portrait"), blank=True)
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="owned_listings", verbose_name=_("owners")
+    )
+    # The id a listing has in the source it was imported from, so importing the same file again
+    # updates the listing instead of adding a second one.
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
 
     status = models.CharField(
         _("status"), max_length=16, choices=ListingStatus.choices, default=ListingStatus.DRAFT
@@ -251,6 +257,11 @@ class Listing(models.Model):
             models.Index(fields=["status", "node"], name="listing_status_node"),
             models.Index(fields=["latitude", "longitude"], name="listing_lat_lng"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~models.Q(external_id=""), name="listing_unique_external_id"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -261,6 +272,102 @@ class Listing(models.Model):
     @property
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+
+
+class Claim(models.Model):
+    """A member asking to become an owner of a listing; a curator of its node decides."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="claims")
+    claimant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims")
+    message = models.TextField(_("message"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the curator tells the claimant, sent with the decision.
+    response = models.TextField(_("response"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing", "claimant"],
+                condition=models.Q(status="pending"),
+                name="claim_one_pending_per_claimant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claimant} → {self.listing}"
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Edited")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+    VERIFIED = "verified", _("Verified")
+    UNVERIFIED = "unverified", _("Verification removed")
+    PHOTO_ADDED = "photo_added", _("Photo added")
+    PHOTO_REMOVED = "photo_removed", _("Photo removed")
+    OWNER_ADDED = "owner_added", _("Owner added")
+    IMPORTED = "imported", _("Imported")
+    DELETED = "deleted", _("Deleted")
+
+
+class ListingChange(models.Model):
+    """One line of a listing's history: who did what to it, when, and which fields changed how.
+
+    Written by the services in the same transaction as the change itself, and never edited. The
+    listing's name is kept, so the history of a deleted listing still reads.
+    """
+
+    listing = models.ForeignKey(Listing, null=True, on_delete=models.SET_NULL, related_name="changes")
+    listing_name = models.CharField(max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=ChangeAction.choices)
+    # {"field": [before, after]}; for terms, the slugs added and removed.
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("listing change")
+        verbose_name_plural = _("listing changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.listing_name}"
+
+
+class ContactMessage(models.Model):
+    """A visitor's message to a listing, kept until the e-mail task has sent it (and its copy)."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
+    sender_name = models.CharField(_("your name"), max_length=120)
+    sender_email = models.EmailField(_("your e-mail"))
+    body = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sender_email} → {self.listing_id}"
 
 
 def listing_photo_path(photo: "ListingPhoto", filename: str) -> str:

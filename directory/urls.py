@@ -1,13 +1,13 @@
 from django.urls import path
 
-from directory import views
+from directory.views import browse
 
 app_name = "directory"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("search/suggest/", views.suggestions, name="suggest"),
-    path("nodes/<slug:slug>/", views.node_detail, name="node"),
-    path("listings/<slug:slug>/", views.listing_detail, name="listing"),
+    path("", browse.home, name="home"),
+    path("search/", browse.search, name="search"),
+    path("search/suggest/", browse.suggestions, name="suggest"),
+    path("nodes/<slug:slug>/", browse.node_detail, name="node"),
+    path("listings/<slug:slug>/", browse.listing_detail, name="listing"),
 ]

@@ -1,20 +1,32 @@
-"""Writes to the catalogue. Each function runs in one transaction and keeps the search index in step,
-so a listing is never findable in a state the database does not hold."""
+"""Writes to the catalogue. Each function runs in one transaction, keeps the search index in step (so a
+listing is never findable in a state the database does not hold) and writes the listing's history:
+who (`actor`, None for the system itself) changed which fields, from what, to what."""
 
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from directory import search
-from directory.models import Listing, ListingPhoto, ListingStatus, Node, Place, Term
+from directory.models import (
+    ChangeAction,
+    Listing,
+    ListingChange,
+    ListingPhoto,
+    ListingStatus,
+    Node,
+    Place,
+    Term,
+)
 from makeworks.lib.text import fold
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -28,6 +40,7 @@ LISTING_FIELDS = {
     "latitude", "longitude", "website", "contact_email", "contact_phone", "social_links",
     "year_founded", "team_size", "minimum_order", "lead_time", "batch_sizes", "works_with",
     "production_access", "languages", "certifications", "circularity", "video_url", "status", "verified",
+    "external_id",
 }  # fmt: skip
 
 
@@ -47,44 +60,129 @@ def _check_fields(fields: dict[str, Any]) -> None:
         raise TypeError(f"Unknown listing fields: {', '.join(sorted(unknown))}")
 
 
+def _plain(value: Any) -> Any:
+    """A field value as history stores it: JSON values as they are, anything else as its text."""
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    if isinstance(value, Model):
+        return str(value)
+    return str(value)
+
+
+def change_record(
+    *, listing: Listing, action: str, actor: User | None, changes: dict[str, Any] | None = None
+) -> ListingChange:
+    """Add a line to a listing's history; called inside the transaction of the change it describes."""
+    return ListingChange.objects.create(
+        listing=listing,
+        listing_name=listing.name,
+        actor=actor,
+        action=action,
+        changes=changes or {},
+    )
+
+
 @transaction.atomic
 def listing_create(
-    *, name: str, kind: str, terms: Iterable[Term] = (), slug: str = "", **fields: Any
+    *,
+    name: str,
+    kind: str,
+    terms: Iterable[Term] = (),
+    slug: str = "",
+    owners: Iterable[User] = (),
+    actor: User | None = None,
+    action: str = ChangeAction.CREATED,
+    **fields: Any,
 ) -> Listing:
     _check_fields(fields)
     listing = Listing(name=name, kind=kind, slug=slug or unique_slug(model=Listing, text=name), **fields)
     listing.full_clean()
     listing.save()
-    listing.terms.set(list(terms))
+    term_list = list(terms)
+    listing.terms.set(term_list)
+    listing.owners.set(list(owners))
     place_record_city(listing=listing)
     search.index_listings([listing.pk])
+    if actor is not None:
+        change_record(
+            listing=listing, action=action, actor=actor, changes={"terms": sorted(t.slug for t in term_list)}
+        )
     return listing
 
 
 @transaction.atomic
-def listing_update(*, listing: Listing, terms: Iterable[Term] | None = None, **fields: Any) -> Listing:
+def listing_update(
+    *,
+    listing: Listing,
+    terms: Iterable[Term] | None = None,
+    actor: User | None = None,
+    action: str = ChangeAction.UPDATED,
+    **fields: Any,
+) -> Listing:
+    """Change some fields (and, when given, the terms). The history line lists only what really changed;
+    a save that changes nothing writes no line."""
     _check_fields(fields)
+    before = {field: _plain(getattr(listing, field)) for field in fields}
     for field, value in fields.items():
         setattr(listing, field, value)
     listing.full_clean()
     listing.save()
+    changes: dict[str, Any] = {
+        field: [before[field], _plain(getattr(listing, field))]
+        for field in fields
+        if before[field] != _plain(getattr(listing, field))
+    }
     if terms is not None:
-        listing.terms.set(list(terms))
+        old_slugs = set(listing.terms.values_list("slug", flat=True))
+        term_list = list(terms)
+        listing.terms.set(term_list)
+        new_slugs = {t.slug for t in term_list}
+        if old_slugs != new_slugs:
+            changes["terms"] = {
+                "added": sorted(new_slugs - old_slugs),
+                "removed": sorted(old_slugs - new_slugs),
+            }
     place_record_city(listing=listing)
     search.index_listings([listing.pk])
+    if changes:
+        change_record(listing=listing, action=action, actor=actor, changes=changes)
     return listing
 
 
 @transaction.atomic
-def listing_publish(*, listing: Listing) -> Listing:
-    return listing_update(listing=listing, status=ListingStatus.PUBLISHED)
+def listing_publish(*, listing: Listing, actor: User | None = None) -> Listing:
+    return listing_update(
+        listing=listing, status=ListingStatus.PUBLISHED, actor=actor, action=ChangeAction.PUBLISHED
+    )
 
 
 @transaction.atomic
-def listing_delete(*, listing: Listing) -> None:
+def listing_unpublish(*, listing: Listing, actor: User | None = None) -> Listing:
+    return listing_update(
+        listing=listing, status=ListingStatus.DRAFT, actor=actor, action=ChangeAction.UNPUBLISHED
+    )
+
+
+@transaction.atomic
+def listing_verify(*, listing: Listing, verified: bool, actor: User | None = None) -> Listing:
+    action = ChangeAction.VERIFIED if verified else ChangeAction.UNVERIFIED
+    return listing_update(listing=listing, verified=verified, actor=actor, action=action)
+
+
+@transaction.atomic
+def listing_owner_add(*, listing: Listing, user: User, actor: User | None = None) -> None:
+    listing.owners.add(user)
+    change_record(
+        listing=listing, action=ChangeAction.OWNER_ADDED, actor=actor, changes={"owner": [None, str(user)]}
+    )
+
+
+@transaction.atomic
+def listing_delete(*, listing: Listing, actor: User | None = None) -> None:
     listing_id = listing.pk
     for photo in listing.photos.all():
         photo_delete(photo=photo)
+    change_record(listing=listing, action=ChangeAction.DELETED, actor=actor)
     listing.delete()
     search.unindex_listings([listing_id])
 
@@ -127,7 +225,12 @@ def _validated_image(upload: UploadedFile) -> Image.Image:
 
 @transaction.atomic
 def photo_add(
-    *, listing: Listing, upload: UploadedFile, alt_text: str = "", position: int | None = None
+    *,
+    listing: Listing,
+    upload: UploadedFile,
+    alt_text: str = "",
+    position: int | None = None,
+    actor: User | None = None,
 ) -> ListingPhoto:
     """Store a checked photo with its thumbnail; it goes last unless a position is given."""
     image = _validated_image(upload)
@@ -142,13 +245,24 @@ def photo_add(
     photo.image.save(name, upload, save=False)
     photo.thumbnail.save(f"thumb-{position}.jpg", ContentFile(buffer.getvalue()), save=False)
     photo.save()
+    if actor is not None:
+        change_record(
+            listing=listing, action=ChangeAction.PHOTO_ADDED, actor=actor, changes={"photo": [None, name]}
+        )
     return photo
 
 
 @transaction.atomic
-def photo_delete(*, photo: ListingPhoto) -> None:
+def photo_delete(*, photo: ListingPhoto, actor: User | None = None) -> None:
     # Files are removed only once the row is gone for good, so a rollback never leaves a row without its file.
     image, thumbnail = photo.image, photo.thumbnail
+    if actor is not None:
+        change_record(
+            listing=photo.listing,
+            action=ChangeAction.PHOTO_REMOVED,
+            actor=actor,
+            changes={"photo": [image.name, None]},
+        )
     photo.delete()
     transaction.on_commit(lambda: (image.delete(save=False), thumbnail.delete(save=False)))
 

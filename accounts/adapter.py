@@ -1,0 +1,18 @@
+"""How allauth sends its e-mails: rendered now, delivered by a Celery task once the request's
+transaction commits, so a sign-up never waits on the mail server and a rolled-back one sends nothing."""
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.db import transaction
+
+from accounts.tasks import deliver_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        message = self.render_mail(template_prefix, email, context)
+        alternatives = getattr(message, "alternatives", [])
+        html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
+        subject, body, recipients = str(message.subject), str(message.body), list(message.to)
+        transaction.on_commit(lambda: deliver_email.delay(subject, body, recipients, html))
