@@ -8,12 +8,14 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from directory import search, services
 from directory.models import Listing, ListingPhoto, ListingStatus, Node, Place, Term
+from directory.views import opendata
 from makeworks.lib.text import fold
 
 
@@ -30,6 +32,21 @@ class NodeAdmin(HttpsUrlsAdmin):
     search_fields = ["name", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["curators"]
+    # Adds the "Import listings" button to a node's page.
+    change_form_template = "directory/admin/node_change_form.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        import_listings = path(
+            "<int:node_id>/import-listings/",
+            self.admin_site.admin_view(self.import_listings_view),
+            name="directory_node_import_listings",
+        )
+        return [import_listings, *super().get_urls()]
+
+    def import_listings_view(self, request: HttpRequest, node_id: int) -> HttpResponse:
+        return opendata.node_import_listings(
+            request, node_id=node_id, admin_context=dict(self.admin_site.each_context(request))
+        )
 
 
 @admin.register(Term)
@@ -109,9 +126,10 @@ class ListingAdmin(HttpsUrlsAdmin):
     def save_model(self, request: HttpRequest, obj: Listing, form: ModelForm, change: bool) -> None:
         fields = {name: getattr(obj, name) for name in services.LISTING_FIELDS}
         if change:
-            services.listing_update(listing=obj, **fields)
+            # The form has already changed `obj`; the stored row is what the history compares against.
+            services.listing_update(listing=Listing.objects.get(pk=obj.pk), actor=request.user, **fields)
             return
-        created = services.listing_create(slug=obj.slug, **fields)
+        created = services.listing_create(slug=obj.slug, actor=request.user, **fields)
         # The admin keeps using its own instance for the inlines and the many-to-many fields.
         obj.pk = created.pk
         obj._state.adding = False
@@ -137,7 +155,7 @@ class ListingAdmin(HttpsUrlsAdmin):
             photo = photo_form.instance
             if data.get("DELETE"):
                 if photo.pk:
-                    services.photo_delete(photo=photo)
+                    services.photo_delete(photo=photo, actor=request.user)
                     formset.deleted_objects.append(photo)
             elif photo.pk is None:
                 added = services.photo_add(
@@ -145,6 +163,7 @@ class ListingAdmin(HttpsUrlsAdmin):
                     upload=data["image"],
                     alt_text=data.get("alt_text", ""),
                     position=data.get("position"),
+                    actor=request.user,
                 )
                 formset.new_objects.append(added)
             elif photo_form.has_changed():
@@ -152,18 +171,18 @@ class ListingAdmin(HttpsUrlsAdmin):
                 formset.changed_objects.append((photo, photo_form.changed_data))
 
     def delete_model(self, request: HttpRequest, obj: Listing) -> None:
-        services.listing_delete(listing=obj)
+        services.listing_delete(listing=obj, actor=request.user)
 
     @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
         for listing in queryset:
-            services.listing_delete(listing=listing)
+            services.listing_delete(listing=listing, actor=request.user)
 
     @admin.action(description=_("Publish the selected listings"))
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
         count = 0
         for listing in queryset.exclude(status=ListingStatus.PUBLISHED):
-            services.listing_publish(listing=listing)
+            services.listing_publish(listing=listing, actor=request.user)
             count += 1
         self.message_user(
             request,

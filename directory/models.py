@@ -296,6 +296,8 @@ class Claim(models.Model):
     )
     # What the curator tells the claimant, sent with the decision.
     response = models.TextField(_("response"), max_length=2000, blank=True)
+    # Set once the decision e-mail has gone, so a retried task never sends it twice.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

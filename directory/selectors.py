@@ -11,8 +11,11 @@ from django.utils.translation import get_language_info
 
 from directory.models import (
     BatchSize,
+    Claim,
+    ClaimStatus,
     Clientele,
     Listing,
+    ListingChange,
     ListingPhoto,
     ListingStatus,
     Node,
@@ -87,9 +90,10 @@ class ListingPage:
 
 
 def listing_page(slug: str) -> ListingPage:
-    """A published listing with everything its page shows; Http404 for drafts and unknown slugs."""
+    """A listing, draft or published, with everything its page shows; Http404 for unknown slugs.
+    Whether the visitor may see it is the view's question, answered by directory.permissions."""
     listing = get_object_or_404(
-        Listing.objects.published().select_related("node").prefetch_related("terms", "photos"), slug=slug
+        Listing.objects.select_related("node").prefetch_related("terms", "photos"), slug=slug
     )
     terms = sorted(listing.terms.all(), key=lambda term: term.label.casefold())
     return ListingPage(
@@ -177,3 +181,34 @@ def nearby_sharing_a_process(
         .values_list("pk", "distance_sq")[:limit]
     )
     return listing_hits([(pk, math.sqrt(distance_sq)) for pk, distance_sq in nearest])
+
+
+@dataclass(frozen=True)
+class CurationPage:
+    node: Node
+    drafts: list[Listing]
+    claims: list[Claim]
+    recent_changes: list[ListingChange]
+
+
+CURATION_RECENT_CHANGES = 30
+
+
+def curation_page(node: Node) -> CurationPage:
+    """What waits for a node's curators: draft listings, pending claims, and the latest changes."""
+    drafts = Listing.objects.filter(node=node, status=ListingStatus.DRAFT).order_by("-updated_at")
+    claims = (
+        Claim.objects.filter(listing__node=node, status=ClaimStatus.PENDING)
+        .select_related("listing", "claimant")
+        .order_by("created_at")
+    )
+    changes = (
+        ListingChange.objects.filter(listing__node=node)
+        .select_related("listing", "actor")
+        .order_by("-created_at", "-id")[:CURATION_RECENT_CHANGES]
+    )
+    return CurationPage(node, list(drafts), list(claims), list(changes))
+
+
+def listing_history(listing: Listing) -> list[ListingChange]:
+    return list(listing.changes.select_related("actor").order_by("-created_at", "-id"))

@@ -6,7 +6,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -33,6 +33,9 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 THUMBNAIL_SIZE = (480, 360)
+
+# Who made a change: a person (the request's user, signed in or not) or None for the system itself.
+Actor = User | AnonymousUser | None
 
 # Fields a caller may set on a listing; anything else is a programming error, not user input.
 LISTING_FIELDS = {
@@ -70,13 +73,13 @@ def _plain(value: Any) -> Any:
 
 
 def change_record(
-    *, listing: Listing, action: str, actor: User | None, changes: dict[str, Any] | None = None
+    *, listing: Listing, action: str, actor: Actor, changes: dict[str, Any] | None = None
 ) -> ListingChange:
     """Add a line to a listing's history; called inside the transaction of the change it describes."""
     return ListingChange.objects.create(
         listing=listing,
         listing_name=listing.name,
-        actor=actor,
+        actor=actor if isinstance(actor, User) else None,
         action=action,
         changes=changes or {},
     )
@@ -90,7 +93,7 @@ def listing_create(
     terms: Iterable[Term] = (),
     slug: str = "",
     owners: Iterable[User] = (),
-    actor: User | None = None,
+    actor: Actor = None,
     action: str = ChangeAction.CREATED,
     **fields: Any,
 ) -> Listing:
@@ -115,7 +118,7 @@ def listing_update(
     *,
     listing: Listing,
     terms: Iterable[Term] | None = None,
-    actor: User | None = None,
+    actor: Actor = None,
     action: str = ChangeAction.UPDATED,
     **fields: Any,
 ) -> Listing:
@@ -150,27 +153,36 @@ def listing_update(
 
 
 @transaction.atomic
-def listing_publish(*, listing: Listing, actor: User | None = None) -> Listing:
+def listing_propose(
+    *, member: User, name: str, kind: str, terms: Iterable[Term] = (), **fields: Any
+) -> Listing:
+    """A listing a member adds: a draft they own, until a curator of its node publishes it."""
+    fields["status"] = ListingStatus.DRAFT
+    return listing_create(name=name, kind=kind, terms=terms, owners=[member], actor=member, **fields)
+
+
+@transaction.atomic
+def listing_publish(*, listing: Listing, actor: Actor = None) -> Listing:
     return listing_update(
         listing=listing, status=ListingStatus.PUBLISHED, actor=actor, action=ChangeAction.PUBLISHED
     )
 
 
 @transaction.atomic
-def listing_unpublish(*, listing: Listing, actor: User | None = None) -> Listing:
+def listing_unpublish(*, listing: Listing, actor: Actor = None) -> Listing:
     return listing_update(
         listing=listing, status=ListingStatus.DRAFT, actor=actor, action=ChangeAction.UNPUBLISHED
     )
 
 
 @transaction.atomic
-def listing_verify(*, listing: Listing, verified: bool, actor: User | None = None) -> Listing:
+def listing_verify(*, listing: Listing, verified: bool, actor: Actor = None) -> Listing:
     action = ChangeAction.VERIFIED if verified else ChangeAction.UNVERIFIED
     return listing_update(listing=listing, verified=verified, actor=actor, action=action)
 
 
 @transaction.atomic
-def listing_owner_add(*, listing: Listing, user: User, actor: User | None = None) -> None:
+def listing_owner_add(*, listing: Listing, user: User, actor: Actor = None) -> None:
     listing.owners.add(user)
     change_record(
         listing=listing, action=ChangeAction.OWNER_ADDED, actor=actor, changes={"owner": [None, str(user)]}
@@ -178,7 +190,7 @@ def listing_owner_add(*, listing: Listing, user: User, actor: User | None = None
 
 
 @transaction.atomic
-def listing_delete(*, listing: Listing, actor: User | None = None) -> None:
+def listing_delete(*, listing: Listing, actor: Actor = None) -> None:
     listing_id = listing.pk
     for photo in listing.photos.all():
         photo_delete(photo=photo)
@@ -210,6 +222,15 @@ def _validated_image(upload: UploadedFile) -> Image.Image:
     """Open an upload as a raster photo or raise ValidationError saying what is wrong with it."""
     if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
         raise ValidationError(_("The photo is larger than 10 MB."), code="too_large")
+    head = upload.read(512)
+    upload.seek(0)
+    # Named apart from other unreadable files because people expect a drawing to work as a picture.
+    if (upload.name or "").lower().endswith((".svg", ".svgz")) or head.lstrip().startswith(
+        (b"<", b"\xef\xbb\xbf<")
+    ):
+        raise ValidationError(
+            _("SVG drawings cannot be used as photos. Upload a JPEG, PNG, WebP or GIF image."), code="svg"
+        )
     try:
         image = Image.open(upload)
         # Reading the size and format does not decode pixels, so a decompression bomb is refused here.
@@ -230,7 +251,7 @@ def photo_add(
     upload: UploadedFile,
     alt_text: str = "",
     position: int | None = None,
-    actor: User | None = None,
+    actor: Actor = None,
 ) -> ListingPhoto:
     """Store a checked photo with its thumbnail; it goes last unless a position is given."""
     image = _validated_image(upload)
@@ -253,7 +274,7 @@ def photo_add(
 
 
 @transaction.atomic
-def photo_delete(*, photo: ListingPhoto, actor: User | None = None) -> None:
+def photo_delete(*, photo: ListingPhoto, actor: Actor = None) -> None:
     # Files are removed only once the row is gone for good, so a rollback never leaves a row without its file.
     image, thumbnail = photo.image, photo.thumbnail
     if actor is not None:

@@ -7,10 +7,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
-from directory import selectors
+from directory import permissions, selectors
 from directory.models import ListingKind
+from directory.permissions import Action
 from directory.search import SearchParamsError, parse_search_params, search_listings, suggest
 from directory.search.params import MAX_QUERY_LENGTH
+from directory.views.contact import contact_form_context
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -18,6 +20,9 @@ class HtmxHttpRequest(HttpRequest):
 
     htmx: HtmxDetails
 
+
+# The actions a listing page offers as buttons, each shown only to those who may take it.
+LISTING_ACTIONS = (Action.EDIT, Action.CLAIM, Action.PUBLISH, Action.VERIFY, Action.VIEW_HISTORY)
 
 # Sizes the search form's fields: enough to re-show what was typed, never a 10,000-character echo.
 FORM_VALUE_LENGTH = MAX_QUERY_LENGTH
@@ -68,10 +73,16 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 @require_safe
 def node_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.node_page(slug)
-    return render(request, "directory/node.html", {"page": page, **_map_context()})
+    can_curate = permissions.can(request.user, Action.CURATE, page.node)
+    return render(request, "directory/node.html", {"page": page, "can_curate": can_curate, **_map_context()})
 
 
 @require_safe
 def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.listing_page(slug)
-    return render(request, "directory/listing.html", {"page": page, **_map_context()})
+    permissions.require(request.user, Action.VIEW, page.listing)
+    allowed = {
+        action.value: permissions.can(request.user, action, page.listing) for action in LISTING_ACTIONS
+    }
+    context = {"page": page, "allowed": allowed, **contact_form_context(page.listing), **_map_context()}
+    return render(request, "directory/listing.html", context)

@@ -1,0 +1,136 @@
+"""Pages where people change the directory: members propose listings and claim them, owners edit
+theirs. Each view checks directory.permissions, validates a form and calls a service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from directory import permissions, services
+from directory.forms.listing import ClaimForm, ListingForm, PhotoForm
+from directory.models import Listing, ListingPhoto
+from directory.permissions import Action
+from directory.services import claims
+
+
+def _member(request: HttpRequest) -> User:
+    # login_required has run, so the user is a signed-in person.
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _form_errors_from(form: ListingForm | PhotoForm | ClaimForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field when the field is on the form."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_new(request: HttpRequest) -> HttpResponse:
+    permissions.require(request.user, Action.CREATE)
+    form = ListingForm(request.POST or None, with_node=True)
+    if request.method == "POST" and form.is_valid():
+        fields = form.listing_fields()
+        try:
+            listing = services.listing_propose(member=_member(request), terms=form.chosen_terms(), **fields)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your listing is saved as a draft. A curator of its node will review and publish it."),
+            )
+            return redirect(listing)
+    context = {"form": form, "listing": None}
+    return render(request, "directory/listing_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    listing = get_object_or_404(Listing, slug=slug)
+    permissions.require(request.user, Action.EDIT, listing)
+    if request.method == "POST":
+        form = ListingForm(request.POST)
+        if form.is_valid():
+            try:
+                services.listing_update(
+                    listing=listing, terms=form.chosen_terms(), actor=request.user, **form.listing_fields()
+                )
+            except ValidationError as error:
+                # The service validated a copy in memory; the stored listing is read afresh for the page.
+                listing.refresh_from_db()
+                _form_errors_from(form, error)
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect(listing)
+    else:
+        form = ListingForm(listing=listing)
+    context = {"form": form, "listing": listing}
+    return render(request, "directory/listing_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_photos(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a photo, or remove one (a POST naming `delete`)."""
+    listing = get_object_or_404(Listing, slug=slug)
+    permissions.require(request.user, Action.EDIT, listing)
+    form = PhotoForm()
+    if request.method == "POST" and "delete" in request.POST:
+        photo = get_object_or_404(
+            ListingPhoto, listing=listing, pk=request.POST.get("delete", "").strip() or 0
+        )
+        services.photo_delete(photo=photo, actor=request.user)
+        messages.success(request, _("The photo is removed."))
+        return redirect("directory:listing_photos", slug=listing.slug)
+    if request.method == "POST":
+        form = PhotoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.photo_add(
+                    listing=listing,
+                    upload=form.cleaned_data["image"],
+                    alt_text=form.cleaned_data["alt_text"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error("image", error)
+            else:
+                messages.success(request, _("The photo is added."))
+                return redirect("directory:listing_photos", slug=listing.slug)
+    context = {"listing": listing, "photos": listing.photos.all(), "form": form}
+    return render(request, "directory/listing_photos.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_claim(request: HttpRequest, slug: str) -> HttpResponse:
+    listing = get_object_or_404(Listing.objects.select_related("node"), slug=slug)
+    permissions.require(request.user, Action.CLAIM, listing)
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                claims.claim_create(
+                    listing=listing, claimant=_member(request), message=form.cleaned_data["message"]
+                )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your claim is sent. The node's curators will decide, and we will e-mail you either way."),
+            )
+            return redirect(listing)
+    context = {"form": form, "listing": listing}
+    return render(request, "directory/listing_claim.html", context, status=400 if form.errors else 200)
