@@ -118,9 +118,14 @@ class ListingForm(forms.Form):
             production_access=listing.production_access,
             languages=", ".join(listing.languages or []),
             certifications="\n".join(listing.certifications or []),
+            # Links that were never shown (not http or https) are dropped rather than blocking the form.
             social_links="\n".join(
-                link if isinstance(link, str) else str(link.get("url", ""))
-                for link in listing.social_links or []
+                url
+                for url in (
+                    link if isinstance(link, str) else str(link.get("url", ""))
+                    for link in listing.social_links or []
+                )
+                if url.startswith(("http://", "https://"))
             ),
         )
         chosen = list(listing.terms.all()) if listing.pk else []
