@@ -47,11 +47,15 @@ LISTING_FIELDS = {
 }  # fmt: skip
 
 
+# Slugs that name pages of their own under /listings/, so no listing may take them.
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def unique_slug(*, model: type[Listing] | type[Node], text: str, exclude_pk: int | None = None) -> str:
     base = slugify(fold(text))[:200] or "listing"
     slug, n = base, 1
     existing = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
-    while existing.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or existing.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -13,6 +13,7 @@ from PIL import Image
 from directory.models import ChangeAction, Listing, ListingPhoto, ListingStatus
 from tests.directory.conftest import Catalogue
 from tests.directory.test_permissions import edit_form_data
+from tests.factories import ListingFactory
 
 CLEAN_LINKS = "https://www.instagram.com/clydeplywood"
 
@@ -196,3 +197,12 @@ def test_a_new_listing_needs_a_node(client: Client, catalogue: Catalogue) -> Non
 
     assert response.status_code == 400
     assert not Listing.objects.filter(name="Nowhere Works").exists()
+
+
+def test_a_listing_called_new_does_not_hide_the_add_a_listing_page(
+    client: Client, catalogue: Catalogue
+) -> None:
+    listing = ListingFactory.create(name="New")
+
+    assert listing.slug == "new-2"
+    assert client.get(listing.get_absolute_url()).status_code == 200
