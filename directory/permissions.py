@@ -6,6 +6,7 @@ node, an owner of the listing, any signed-in member, or an anonymous visitor. A 
 only a member where a Glasgow listing is concerned.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -80,7 +81,18 @@ def _curates(user: User, node: Node) -> bool:
 def can(user: User | AnonymousUser, action: Action, target: Listing | Node | Claim | None = None) -> bool:
     if isinstance(target, Claim):
         target = target.listing
+    return _allowed(role(user, target), action, target)
+
+
+def allowed_actions(
+    user: User | AnonymousUser, actions: Iterable[Action], target: Listing | Node | None = None
+) -> dict[str, bool]:
+    """`can()` for several actions on one target, working out the role once: {action: allowed}."""
     held = role(user, target)
+    return {action.value: _allowed(held, action, target) for action in actions}
+
+
+def _allowed(held: Role, action: Action, target: Listing | Node | None) -> bool:
     if held not in RULES[action]:
         return False
     if action is Action.VIEW and isinstance(target, Listing) and target.status != ListingStatus.PUBLISHED:
