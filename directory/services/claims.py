@@ -53,7 +53,7 @@ def claim_decide(*, claim: Claim, approve: bool, curator: User, response: str = 
         listing_owner_add(listing=claim.listing, user=claim.claimant, actor=curator)
     claim_id = claim.pk
     # Imported here because the task module imports this one to call claim_decision_deliver.
-    from directory.claim_tasks import deliver_claim_decision
+    from directory.tasks import deliver_claim_decision
 
     transaction.on_commit(lambda: deliver_claim_decision.delay(claim_id))
     return claim

@@ -81,8 +81,6 @@ def node_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.listing_page(slug)
     permissions.require(request.user, Action.VIEW, page.listing)
-    allowed = {
-        action.value: permissions.can(request.user, action, page.listing) for action in LISTING_ACTIONS
-    }
+    allowed = permissions.allowed_actions(request.user, LISTING_ACTIONS, page.listing)
     context = {"page": page, "allowed": allowed, **contact_form_context(page.listing), **_map_context()}
     return render(request, "directory/listing.html", context)

@@ -1,0 +1,112 @@
+"""Visitors writing to a listing through its contact form, without ever learning its e-mail address.
+
+The message is recorded, then a Celery task e-mails it to the listing with the visitor as Reply-To, and
+sends the visitor a copy that names the listing but not its address. Both e-mails are written in the
+site's language, as the message does not record the visitor's.
+"""
+
+from email.headerregistry import Address
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from directory.models import ContactMessage, Listing, ListingStatus
+from makeworks.lib.ratelimit import Limit, attempt_allowed
+
+# Someone writing to makers by hand rarely sends more than a few messages an hour; more from one
+# address is a script, or someone using the form (and its copies) to flood an inbox.
+MESSAGES_PER_ADDRESS = Limit(count=5, seconds=60 * 60)
+# One IP address is often shared by a whole office, school or makerspace, so it gets more room.
+MESSAGES_PER_IP = Limit(count=20, seconds=60 * 60)
+
+
+def listing_takes_messages(*, listing: Listing) -> bool:
+    """Whether a listing can be written to: published, with an address to send the message to."""
+    return listing.status == ListingStatus.PUBLISHED and bool(listing.contact_email)
+
+
+@transaction.atomic
+def contact_message_send(
+    *, listing: Listing, sender_name: str, sender_email: str, body: str, ip: str
+) -> ContactMessage:
+    """Record a visitor's message to a listing and queue its delivery for when the row is committed.
+
+    Raises ValidationError with code "rate_limited" when the sender's address or IP address has sent
+    too many messages lately, and "closed" when the listing takes no messages.
+    """
+    if not listing_takes_messages(listing=listing):
+        raise ValidationError(_("This listing does not take messages."), code="closed")
+    # Both counters count every attempt, so an address that is refused still uses up its IP's room.
+    address_allowed = attempt_allowed(
+        scope="contact-address", key=sender_email.strip().lower(), limit=MESSAGES_PER_ADDRESS
+    )
+    ip_allowed = attempt_allowed(scope="contact-ip", key=ip, limit=MESSAGES_PER_IP)
+    if not (address_allowed and ip_allowed):
+        raise ValidationError(
+            _(
+                "You have sent several messages in a short time. To protect makers from spam, please "
+                "wait up to an hour before sending another; your message is kept below."
+            ),
+            code="rate_limited",
+        )
+    message = ContactMessage(
+        listing=listing, sender_name=sender_name.strip(), sender_email=sender_email.strip(), body=body.strip()
+    )
+    message.full_clean()
+    message.save()
+    # Imported here because the task module imports this one to call contact_message_deliver.
+    from directory.tasks import deliver_contact_message
+
+    message_id = message.pk
+    transaction.on_commit(lambda: deliver_contact_message.delay(message_id))
+    return message
+
+
+def contact_message_deliver(*, message_id: int) -> None:
+    """E-mail a message to its listing and a copy to its sender, once: a message already sent, since
+    deleted, or to a listing that has since lost its address sends nothing."""
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        # Locks the message, not the listing, so a second run of the task waits here and then skips it.
+        message = (
+            ContactMessage.objects.select_for_update(of=("self",))
+            .select_related("listing")
+            .filter(pk=message_id, sent_at__isnull=True)
+            .first()
+        )
+        if message is None or not message.listing.contact_email:
+            return
+        listing = message.listing
+        context = {
+            "message": message,
+            "listing": listing,
+            "site_name": settings.SITE_NAME,
+            "listing_url": settings.SITE_URL + listing.get_absolute_url(),
+        }
+        sender = str(Address(display_name=message.sender_name, addr_spec=message.sender_email))
+        to_listing = EmailMessage(
+            subject=_one_line(render_to_string("email/contact_listing_subject.txt", context)),
+            body=render_to_string("email/contact_listing.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[listing.contact_email],
+            reply_to=[sender],
+        )
+        copy_to_sender = EmailMessage(
+            subject=_one_line(render_to_string("email/contact_copy_subject.txt", context)),
+            body=render_to_string("email/contact_copy.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[sender],
+        )
+        # Sent inside the lock: if either fails, sent_at stays empty and the task tries both again.
+        get_connection().send_messages([to_listing, copy_to_sender])
+        message.sent_at = timezone.now()
+        message.save(update_fields=["sent_at"])
+
+
+def _one_line(text: str) -> str:
+    """A subject on one line, whatever line breaks a listing's name carries."""
+    return " ".join(text.split())
