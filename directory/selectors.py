@@ -188,10 +188,12 @@ class CurationPage:
     node: Node
     drafts: list[Listing]
     claims: list[Claim]
+    recently_changed: list[Listing]
     recent_changes: list[ListingChange]
 
 
 CURATION_RECENT_CHANGES = 30
+CURATION_RECENT_LISTINGS = 20
 
 
 def curation_page(node: Node) -> CurationPage:
@@ -207,7 +209,10 @@ def curation_page(node: Node) -> CurationPage:
         .select_related("listing", "actor")
         .order_by("-created_at", "-id")[:CURATION_RECENT_CHANGES]
     )
-    return CurationPage(node, list(drafts), list(claims), list(changes))
+    recently_changed = Listing.objects.filter(node=node, status=ListingStatus.PUBLISHED).order_by(
+        "-updated_at", "-id"
+    )[:CURATION_RECENT_LISTINGS]
+    return CurationPage(node, list(drafts), list(claims), list(recently_changed), list(changes))
 
 
 def listing_history(listing: Listing) -> list[ListingChange]:

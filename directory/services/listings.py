@@ -110,10 +110,9 @@ def listing_create(
     listing.owners.set(list(owners))
     place_record_city(listing=listing)
     search.index_listings([listing.pk])
-    if actor is not None:
-        change_record(
-            listing=listing, action=action, actor=actor, changes={"terms": sorted(t.slug for t in term_list)}
-        )
+    change_record(
+        listing=listing, action=action, actor=actor, changes={"terms": sorted(t.slug for t in term_list)}
+    )
     return listing
 
 

@@ -12,10 +12,12 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from directory import services
 from directory.forms.listing import ListingForm
 from directory.models import Claim, Listing, ListingStatus
 from directory.services import claims
 from tests.directory.conftest import Catalogue
+from tests.directory.test_opendata import downloaded
 
 ROLES = ["anonymous", "member", "owner", "glasgow_curator", "paris_curator", "admin"]
 
@@ -254,3 +256,37 @@ def test_a_forged_claim_decision_for_another_node_changes_nothing(
     claim.refresh_from_db()
     assert claim.status == "pending"
     assert not catalogue.clyde.owners.filter(pk=people.claimant.pk).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_everyone_may_write_to_a_published_listing(role: str, people: People, catalogue: Catalogue) -> None:
+    response = client_for(role, people).get(reverse("directory:listing_contact", args=[catalogue.clyde.slug]))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_everyone_may_download_a_nodes_open_data(role: str, people: People, catalogue: Catalogue) -> None:
+    url = reverse("directory:node_export_csv", args=[catalogue.glasgow.slug])
+
+    response = client_for(role, people).get(url)
+
+    assert response.status_code == 200
+    assert "Clyde Plywood Works" in downloaded(response)
+
+
+def test_a_curator_verifies_a_listing_from_the_curation_page_and_returns_to_it(
+    people: People, catalogue: Catalogue
+) -> None:
+    client = client_for("glasgow_curator", people)
+    curation = reverse("directory:node_curation", args=[catalogue.glasgow.slug])
+    services.listing_verify(listing=catalogue.clyde, verified=False)
+    page = client.get(curation).content.decode()
+    assert '>Verify<span class="visually-hidden"> Clyde Plywood Works' in page
+
+    status_url = reverse("directory:listing_status", args=[catalogue.clyde.slug])
+    response = client.post(status_url, {"action": "verify", "next": curation})
+
+    assert response["Location"] == curation
+    catalogue.clyde.refresh_from_db()
+    assert catalogue.clyde.verified
