@@ -444,7 +444,7 @@ class SearchEntry(models.Model):
     longitude = models.FloatField(null=True)
     sort_name = models.CharField(max_length=200)
     created_at = models.DateTimeField()
-    # listing id modulo 16: facets over a very large result are counted on a fixed sample of buckets.
+    # listing id modulo 256: facets over a very large result are counted on a fixed sample of buckets.
     sample = models.PositiveSmallIntegerField()
 
     class Meta:

@@ -7,7 +7,7 @@ SQLite: an FTS5 table (porter stemming, diacritics removed) ranked by bm25, and 
 for near words.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,8 +21,9 @@ VOCABULARY_MIN_LENGTH = 3
 VOCABULARY_MAX_LENGTH = 64
 SIMILARITY_THRESHOLD = 0.3
 INDEX_CHUNK = 5000
-# Search entries fall into this many buckets (listing id modulo 16), for counting facets on a sample.
-SAMPLE_BUCKETS = 16
+# Search entries fall into this many buckets (listing id modulo 256), for counting facets on a sample:
+# fine enough that one bucket of a million listings is a sample of about 4,000.
+SAMPLE_BUCKETS = 256
 
 
 # The text each search field covers: the name alone ("name"), the name with the listing's terms, what it
@@ -39,6 +40,16 @@ class TextMatch:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where the entries `e` of a newest-first match come from (a FROM clause), the condition that
+    matches the text, and the column that orders them newest first when read in descending order."""
+
+    tables: str
+    condition: TextMatch
+    order: str
+
+
+@dataclass(frozen=True)
 class Ranking:
     """How a back end orders matches by relevance: an expression on the entry row `e` (best lowest),
     or, where relevance lives only inside the full-text index, a CTE `matched(id, rank)` to join."""
@@ -51,20 +62,17 @@ class Backend(Protocol):
     # The entry columns the facet query keeps for each hit.
     HIT_COLUMNS: str
 
-    def prepare(self, query_words: Sequence[str]) -> Sequence[str]:
-        """The search words in the form this back end's other methods take, worked out once a search."""
+    def prepare(self, query_words: Sequence[str], *, whole_words: Collection[str]) -> Sequence[str]:
+        """The search words in the form this back end's other methods take, worked out once a search.
+        A word in `whole_words` is matched as that word; any other as the start of one, as it may be
+        still being typed."""
         ...
 
     def ranking(self, query_words: Sequence[str], *, fields: str) -> Ranking: ...
     def text_condition(
-        self,
-        query_words: Sequence[str],
-        *,
-        fields: str,
-        negate: bool = False,
-        walk: bool = False,
-        sample_buckets: int = SAMPLE_BUCKETS,
+        self, query_words: Sequence[str], *, fields: str, sample_buckets: int = SAMPLE_BUCKETS
     ) -> TextMatch: ...
+    def newest_first(self, query_words: Sequence[str], *, fields: str, excluding: str) -> Source: ...
     def term_condition(self, term_ids: Sequence[int]) -> TextMatch: ...
     def term_counts_sql(self, hit_conditions: str) -> str: ...
     def name_prefix_match(self, prefix: str) -> TextMatch: ...
@@ -128,7 +136,7 @@ def _add_vocabulary(found: set[str]) -> None:
 ENTRY_INSERT = """
     INSERT INTO directory_searchentry
         (listing_id, kind, node_id, latitude, longitude, sort_name, created_at, sample{extra_columns})
-    SELECT l.id, l.kind, l.node_id, l.latitude, l.longitude, lower(l.name), l.created_at, l.id %% 16
+    SELECT l.id, l.kind, l.node_id, l.latitude, l.longitude, lower(l.name), l.created_at, l.id %% 256
         {extra_values}
     FROM directory_listing l WHERE l.status = 'published' AND {id_condition}
 """
@@ -164,7 +172,8 @@ PG_COLUMNS = {"name": "e.name_vector", "title": "e.title_vector", "all": "e.vect
 
 
 def _fts_expression(query_words: Sequence[str], fields: str) -> str:
-    expression = " AND ".join(f'"{word}"*' for word in query_words)
+    """An FTS5 query for all the prepared words in `fields`."""
+    expression = " AND ".join(query_words)
     return expression if fields == "all" else f"{{{FTS_COLUMNS[fields]}}} : ({expression})"
 
 
@@ -172,10 +181,10 @@ class PostgresBackend:
     # Term ids ride along with each hit, so facet counts need no join to the term links.
     HIT_COLUMNS = "e.listing_id AS id, e.kind, e.node_id, e.term_ids"
 
-    def prepare(self, query_words: Sequence[str]) -> Sequence[str]:
+    def prepare(self, query_words: Sequence[str], *, whole_words: Collection[str]) -> Sequence[str]:
         """One tsquery text naming each word's forms once: as typed (a word may still be being typed,
-        and "ply" stems to "pli") and as stemmed ("pottery" is indexed as "potteri"), both as prefixes.
-        Asking for the stems once spares every statement of the search a second index scan."""
+        and "ply" stems to "pli") and as stemmed ("pottery" is indexed as "potteri"); prefixes unless
+        the word is whole. Asking for the stems once spares every statement a second index scan."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT ts_lexize('makeworks_stem', w) "
@@ -186,22 +195,24 @@ class PostgresBackend:
         groups = []
         for word, word_stems in zip(query_words, stems, strict=True):
             forms = dict.fromkeys([word, *word_stems])
-            groups.append("(" + " | ".join(f"{form}:*" for form in forms) + ")")
+            prefix = "" if word in whole_words else ":*"
+            groups.append("(" + " | ".join(f"{form}{prefix}" for form in forms) + ")")
         return [" & ".join(groups)]
 
     def text_condition(
-        self,
-        query_words: Sequence[str],
-        *,
-        fields: str,
-        negate: bool = False,
-        walk: bool = False,
-        sample_buckets: int = SAMPLE_BUCKETS,
+        self, query_words: Sequence[str], *, fields: str, sample_buckets: int = SAMPLE_BUCKETS
     ) -> TextMatch:
         # Inline, so the planner chooses between GIN and walking another index, and combines GIN with
         # the index on `sample` when counting on a sample.
-        condition = f"{PG_COLUMNS[fields]} @@ {TSQUERY}"
-        return TextMatch(f"NOT ({condition})" if negate else condition, list(query_words))
+        return TextMatch(f"{PG_COLUMNS[fields]} @@ {TSQUERY}", list(query_words))
+
+    def newest_first(self, query_words: Sequence[str], *, fields: str, excluding: str) -> Source:
+        # The planner walks the primary key backwards and stops after a page when matches are many,
+        # or reads the few from GIN and sorts them.
+        condition = f"{PG_COLUMNS[fields]} @@ {TSQUERY} AND NOT ({PG_COLUMNS[excluding]} @@ {TSQUERY})"
+        return Source(
+            "directory_searchentry e", TextMatch(condition, [*query_words, *query_words]), "e.listing_id"
+        )
 
     def ranking(self, query_words: Sequence[str], *, fields: str) -> Ranking:
         # Ranked on the searched field's own vector (the name, for the first tier), in the same pass
@@ -276,9 +287,10 @@ class PostgresBackend:
 class SqliteBackend:
     HIT_COLUMNS = "e.listing_id AS id, e.kind, e.node_id"
 
-    def prepare(self, query_words: Sequence[str]) -> Sequence[str]:
-        # FTS5 stems each query token itself, prefixes included.
-        return list(query_words)
+    def prepare(self, query_words: Sequence[str], *, whole_words: Collection[str]) -> Sequence[str]:
+        # FTS5 stems each query token itself, prefixes included. A whole word is matched as a token,
+        # which FTS5 reads lazily; a prefix makes it merge every matching token's list up front.
+        return [f'"{word}"' if word in whole_words else f'"{word}"*' for word in query_words]
 
     def ranking(self, query_words: Sequence[str], *, fields: str) -> Ranking:
         # bm25 exists only inside FTS5, so the ranked matches come as a CTE for the engine to join.
@@ -292,26 +304,28 @@ class SqliteBackend:
         )
 
     def text_condition(
-        self,
-        query_words: Sequence[str],
-        *,
-        fields: str,
-        negate: bool = False,
-        walk: bool = False,
-        sample_buckets: int = SAMPLE_BUCKETS,
+        self, query_words: Sequence[str], *, fields: str, sample_buckets: int = SAMPLE_BUCKETS
     ) -> TextMatch:
-        # SQLite cannot tell how many rows a full-text match holds. For a large one, the unary + keeps
-        # it from driving the query, so SQLite walks the name index and stops after a page instead.
-        column = "+e.listing_id" if walk else "e.listing_id"
-        operator = "NOT IN" if negate else "IN"
-        # The sample bucket is the listing id modulo 16, so FTS5 can filter on its rowid directly.
+        # The sample bucket is the listing id modulo 256, so FTS5 can filter on its rowid directly.
         sample, params = (
-            ("AND rowid %% 16 < %s", [sample_buckets]) if sample_buckets < SAMPLE_BUCKETS else ("", [])
+            ("AND rowid %% 256 < %s", [sample_buckets]) if sample_buckets < SAMPLE_BUCKETS else ("", [])
         )
         return TextMatch(
-            f"{column} {operator} "
+            "e.listing_id IN "
             f"(SELECT rowid FROM directory_listing_fts WHERE directory_listing_fts MATCH %s {sample})",
             [_fts_expression(query_words, fields), *params],
+        )
+
+    def newest_first(self, query_words: Sequence[str], *, fields: str, excluding: str) -> Source:
+        # FTS5 reads its matches in rowid order, newest first when asked, and stops after a page:
+        # driving the query from it costs the same for a word in every listing as for a rare one.
+        expression = (
+            f"({_fts_expression(query_words, fields)}) NOT ({_fts_expression(query_words, excluding)})"
+        )
+        return Source(
+            "directory_listing_fts f JOIN directory_searchentry e ON e.listing_id = f.rowid",
+            TextMatch("directory_listing_fts MATCH %s", [expression]),
+            "f.rowid",
         )
 
     def term_condition(self, term_ids: Sequence[int]) -> TextMatch:

@@ -24,6 +24,9 @@ MAX_QUERY_WORDS = 12
 # Above this many hits, facets are counted on a fixed sample of them and scaled: exact counts would
 # cost a pass over every hit, and "about 12,000" tells a visitor as much as "12,214".
 EXACT_FACETS_UP_TO = 2000
+# A first sample holding at least this many hits estimates facets well enough to keep; a smaller one
+# is counted again on a sample sized to hold about EXACT_FACETS_UP_TO.
+ENOUGH_SAMPLED_HITS = 500
 
 # Dropped from queries on both back ends alike, so "bakers in paris" means "bakers paris".
 STOP_WORDS = frozenset(
@@ -121,6 +124,18 @@ def query_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOP_WORDS][:MAX_QUERY_WORDS]
 
 
+def whole_words(query_words: Sequence[str]) -> set[str]:
+    """The query words that are words of the index as they stand (not the start of a longer one)."""
+    if not query_words:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT word FROM directory_searchword WHERE word IN ({_placeholders(query_words)})",
+            list(query_words),
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 def corrected_words(text: str) -> tuple[list[str], bool]:
     """The query's words, each unknown one replaced by the nearest known word when there is one."""
     backend = current_backend()
@@ -172,7 +187,11 @@ class _Plan:
     def __init__(self, params: SearchParams, query_words: list[str]):
         self.params = params
         # The words in the back end's own form (for PostgreSQL, one tsquery text), worked out once.
-        self.words = current_backend().prepare(query_words) if query_words else []
+        self.words = (
+            current_backend().prepare(query_words, whole_words=whole_words(query_words))
+            if query_words
+            else []
+        )
         self.node_ids = (
             list(Node.objects.filter(slug__in=params.nodes).values_list("id", flat=True))
             if params.nodes
@@ -198,7 +217,6 @@ class _Plan:
         sql: _Sql,
         *,
         fields: str | None = "all",
-        walk: bool = False,
         sample_buckets: int = SAMPLE_BUCKETS,
         kind: bool = True,
         node: bool = True,
@@ -208,7 +226,7 @@ class _Plan:
         backend = current_backend()
         sql.add("WHERE 1 = 1")
         if self.words and fields:
-            text = backend.text_condition(self.words, fields=fields, walk=walk, sample_buckets=sample_buckets)
+            text = backend.text_condition(self.words, fields=fields, sample_buckets=sample_buckets)
             sql.add(f"AND {text.sql}", text.params)
         if sample_buckets < SAMPLE_BUCKETS:
             sql.add("AND e.sample < %s", [sample_buckets])
@@ -240,12 +258,13 @@ def _fetch(sql: _Sql) -> list[tuple[Any, ...]]:
 
 # Relevance comes in tiers, each a wider part of the match than the one before: all words in the name
 # (ranked by bm25 or ts_rank), then in the name or terms (what the listing makes or uses), then anywhere.
-# Only the first is ranked row by row; the others list in name order, which an index gives a page of at
-# once, so a word that matches most listings costs no more than a rare one.
+# Only the first is ranked row by row; the others list newest first, which the full-text index (SQLite)
+# or the primary key (PostgreSQL) gives a page of at once, so a word that matches most listings costs
+# no more than a rare one.
 TIERS = (("name", None), ("title", "name"), ("all", "title"))
 
 
-def _page_ids(plan: _Plan, *, large: bool) -> list[tuple[int, float | None]]:
+def _page_ids(plan: _Plan) -> list[tuple[int, float | None]]:
     params = plan.params
     skip, need = (params.page - 1) * params.per_page, params.per_page
     sort = params.effective_sort if plan.words or params.effective_sort != "relevance" else "name"
@@ -253,7 +272,7 @@ def _page_ids(plan: _Plan, *, large: bool) -> list[tuple[int, float | None]]:
         return _sorted_page(plan, sort, skip, need)
     page: list[tuple[int, float | None]] = []
     for fields, narrower in TIERS:
-        rows = _tier_rows(plan, fields=fields, narrower=narrower, limit=skip + need, large=large)
+        rows = _tier_rows(plan, fields=fields, narrower=narrower, limit=skip + need)
         taken = rows[skip : skip + need]
         page += taken
         if len(rows) == skip + need:
@@ -263,7 +282,7 @@ def _page_ids(plan: _Plan, *, large: bool) -> list[tuple[int, float | None]]:
 
 
 def _tier_rows(
-    plan: _Plan, *, fields: str, narrower: str | None, limit: int, large: bool
+    plan: _Plan, *, fields: str, narrower: str | None, limit: int
 ) -> list[tuple[int, float | None]]:
     """The first `limit` matches over `fields` that are not matches over `narrower`, in tier order."""
     distance, distance_params = plan.distance_sql() if plan.params.near else ("NULL", [])
@@ -288,11 +307,12 @@ def _tier_rows(
             plan.where(sql, fields=None)
             sql.add("ORDER BY m.rank, e.listing_id LIMIT %s", [limit])
         return _with_distances(_fetch(sql))
-    unwanted = current_backend().text_condition(plan.words, fields=narrower, negate=True)
+    source = current_backend().newest_first(plan.words, fields=fields, excluding=narrower)
     sql = _Sql()
-    sql.add(f"SELECT e.listing_id, {distance} FROM directory_searchentry e", distance_params)
-    plan.where(sql, fields=fields, walk=large)
-    sql.add(f"AND {unwanted.sql} ORDER BY e.sort_name, e.listing_id LIMIT %s", [*unwanted.params, limit])
+    sql.add(f"SELECT e.listing_id, {distance} FROM {source.tables}", distance_params)
+    plan.where(sql, fields=None)
+    sql.add(f"AND {source.condition.sql}", source.condition.params)
+    sql.add(f"ORDER BY {source.order} DESC LIMIT %s", [limit])
     return _with_distances(_fetch(sql))
 
 
@@ -479,11 +499,13 @@ def search_listings(params: SearchParams) -> SearchResults:
     # A query of only stop words leaves nothing to match on: it is browsing.
     plan = _Plan(params, searched)
     # Count on the smallest sample first; when that shows the result is small, count it all exactly.
-    # A large result keeps the sample's estimates for its total and facets, as search engines do.
+    # A large result keeps estimates for its total and facets, as search engines do: from this first
+    # sample when it holds enough hits, else from one sized to hold about EXACT_FACETS_UP_TO.
     sample_buckets = 1
     counts = _facet_counts(plan, sample_buckets)
-    if _sample_buckets(counts["base"].get("None", 0)) == SAMPLE_BUCKETS:
-        sample_buckets = SAMPLE_BUCKETS
+    estimate = counts["base"].get("None", 0)
+    if estimate * sample_buckets / SAMPLE_BUCKETS < ENOUGH_SAMPLED_HITS:
+        sample_buckets = _sample_buckets(estimate)
         counts = _facet_counts(plan, sample_buckets)
     total = counts["total"].get("None", 0)
     results = SearchResults(
@@ -496,7 +518,7 @@ def search_listings(params: SearchParams) -> SearchResults:
     # An estimated total cannot say where the last page ends, so a large result asks for the page itself.
     results.page_out_of_range = params.page > results.num_pages and not results.approximate
     if total and not results.page_out_of_range:
-        results.hits = listing_hits(_page_ids(plan, large=results.approximate))
+        results.hits = listing_hits(_page_ids(plan))
         results.page_out_of_range = not results.hits and params.page > 1
     results.facets = _facets(params, counts, total)
     return results

@@ -5,7 +5,7 @@ import pytest
 from django.http import QueryDict
 
 from directory import services
-from directory.models import ListingKind, ListingStatus, Vocabulary
+from directory.models import Listing, ListingKind, ListingStatus, Vocabulary
 from directory.search import SearchParamsError, engine, parse_search_params, search_listings, suggest
 from tests.factories import ListingFactory, NodeFactory, TermFactory
 
@@ -232,20 +232,32 @@ def test_suggestions_offer_materials_and_listing_names(catalogue):
 
 def test_facets_of_a_large_result_are_counted_on_a_sample_and_say_so(monkeypatch):
     monkeypatch.setattr(engine, "EXACT_FACETS_UP_TO", 8)
-    node = NodeFactory(slug="busy")
-    walnut = TermFactory(name="Walnut", slug="walnut")
-    for n in range(64):
-        ListingFactory(name=f"Maker {n:02d}", node=node, terms=[walnut] if n < 4 else [])
+    node = NodeFactory.create(slug="busy")
+    walnut = TermFactory.create(name="Walnut", slug="walnut")
+    listings = [
+        Listing(name=f"Maker {n:03d}", slug=f"maker-{n}", kind=ListingKind.FABRICATOR, node=node,
+                status=ListingStatus.PUBLISHED)
+        for n in range(768)
+    ]  # fmt: skip
+    services.listings_bulk_create(listings=listings, terms=[[walnut.pk] if n < 4 else [] for n in range(768)])
     everything = run("node=busy")
     assert everything.approximate
-    assert everything.total == pytest.approx(64, rel=0.5)
+    assert everything.total == pytest.approx(768, rel=0.2)
     assert len(everything.hits) == 20
     counts = {facet.value: facet.count for facet in everything.facets["kind"]}
-    assert counts[ListingKind.FABRICATOR] == pytest.approx(64, rel=0.5)
+    assert counts[ListingKind.FABRICATOR] == pytest.approx(768, rel=0.2)
     few = run("node=busy&material=walnut")
     assert few.total == 4
     assert not few.approximate
     assert {f.value: f.count for f in few.facets["node"]} == {"busy": 4}
+
+
+def test_within_a_tier_newer_listings_come_first(catalogue):
+    node = NodeFactory(slug="tiers")
+    oak = TermFactory(name="Oak", slug="oak")
+    for n in range(3):
+        ListingFactory(name=f"Joiner {n}", terms=[oak], node=node)
+    assert names(run("q=oak&node=tiers")) == ["Joiner 2", "Joiner 1", "Joiner 0"]
 
 
 def test_a_word_still_being_typed_finds_what_it_begins(catalogue):
