@@ -64,7 +64,7 @@ def main() -> int:
         f"{vendor}: {target['name']}"
         for vendor, data in results["databases"].items()
         for target in data["targets"]
-        if not target["met"]
+        if target["met"] is False
     ]
     if failed:
         print("Targets missed:\n  " + "\n  ".join(failed))
@@ -95,7 +95,8 @@ def render_markdown(results: dict[str, Any]) -> str:
             )
         lines += ["", "| target | measured | met |", "| --- | --- | --- |"]
         for target in data["targets"]:
-            lines.append(f"| {target['name']} | {target['measured']} | {'yes' if target['met'] else 'NO'} |")
+            met = {True: "yes", False: "NO", None: "not judged at this size"}[target["met"]]
+            lines.append(f"| {target['name']} | {target['measured']} | {met} |")
         lines.append("")
     return "\n".join(lines)
 

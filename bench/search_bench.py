@@ -255,20 +255,23 @@ def main() -> None:
         values = [q[key]["p95"] for q in measured if key in q and (not only_text or "scan" in q)]
         return max(values)
 
+    # The issue sets the service and page-versus-SQL targets at 100,000 listings and only the scan
+    # target at a million; at other sizes those two are reported, not judged.
+    at_target_size = LISTINGS == 100_000
     service_budget = 30.0 if connection.vendor == "postgresql" else 60.0
     scan_factor = 20 if LISTINGS >= 1_000_000 else 5
     slowest_ratio = min(q["scan"]["p95"] / q["page"]["p95"] for q in measured if "scan" in q)
     worst_page_vs_sql = max(q["page"]["p95"] / q["sql"]["p95"] for q in measured)
     targets = [
         {
-            "name": f"search service p95 within {service_budget:.0f} ms (every query)",
+            "name": f"search service p95 within {service_budget:.0f} ms (every query, at 100,000 listings)",
             "measured": f"{overall('service'):.1f} ms at worst",
-            "met": overall("service") <= service_budget,
+            "met": overall("service") <= service_budget if at_target_size else None,
         },
         {
-            "name": "HTTP page p95 within twice the bare SQL p95 (every query)",
+            "name": "HTTP page p95 within twice the bare SQL p95 (every query, at 100,000 listings)",
             "measured": f"{worst_page_vs_sql:.2f}× at worst",
-            "met": worst_page_vs_sql <= 2.0,
+            "met": worst_page_vs_sql <= 2.0 if at_target_size else None,
         },
         {
             "name": f"HTTP page p95 at least {scan_factor}× faster than the substring scan (text queries)",
