@@ -12,8 +12,9 @@ COPY requirements/main.txt requirements/main.txt
 RUN pip install --no-cache-dir --require-hashes -r requirements/main.txt
 
 COPY . .
-# collectstatic needs a key to import settings; this one signs nothing and is never used at run time.
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+# collectstatic needs keys to import settings; these sign and encrypt nothing and are never used at run time.
+RUN SECRET_KEY=collectstatic-only BADGE_KEY_SECRET=collectstatic-only-never-used-at-run-time \
+    python manage.py collectstatic --noinput \
     && mkdir -p /app/media && chown -R makeworks /app/media
 
 USER makeworks

@@ -46,7 +46,8 @@ def main() -> int:
         targets.append(("postgresql", url))
 
     databases: dict[str, Any] = {}
-    results: dict[str, Any] = {"listings": listings, "databases": databases}
+    badges: dict[str, Any] = {}
+    results: dict[str, Any] = {"listings": listings, "databases": databases, "badges": badges}
     for vendor, url in targets:
         out = BENCH_DIR / f"results-{vendor}.json"
         env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "BENCH_OUT": str(out)}
@@ -55,6 +56,10 @@ def main() -> int:
         subprocess.run([PYTHON, str(BENCH_DIR / "search_bench.py")], env=env, cwd=ROOT, check=True)
         databases[vendor] = json.loads(out.read_text())
         out.unlink()
+        print(f"== {vendor}: badges", flush=True)
+        subprocess.run([PYTHON, str(BENCH_DIR / "badges_bench.py")], env=env, cwd=ROOT, check=True)
+        badges[vendor] = json.loads(out.read_text())
+        out.unlink()
 
     (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     markdown = render_markdown(results)
@@ -62,13 +67,34 @@ def main() -> int:
     print(markdown)
     failed = [
         f"{vendor}: {target['name']}"
-        for vendor, data in results["databases"].items()
+        for measured in (results["databases"], results["badges"])
+        for vendor, data in measured.items()
         for target in data["targets"]
         if target["met"] is False
     ]
     if failed:
         print("Targets missed:\n  " + "\n  ".join(failed))
     return 0
+
+
+def render_badges(results: dict[str, Any]) -> list[str]:
+    lines = ["# Badges", ""]
+    for vendor, data in results["badges"].items():
+        verification = data["verification_ms"]
+        lines += [
+            f"## {vendor}",
+            "",
+            f"{data['assertions']:,} signed assertions issued through the service; bare RS256 signing "
+            f"measured with the same key over {data['signatures']:,} signatures. Verification of a local "
+            f"hosted assertion: p50 {verification['p50']:.1f} ms, p95 {verification['p95']:.1f} ms.",
+            "",
+            "| target | measured | met |",
+            "| --- | --- | --- |",
+        ]
+        for target in data["targets"]:
+            lines.append(f"| {target['name']} | {target['measured']} | {'yes' if target['met'] else 'NO'} |")
+        lines.append("")
+    return lines
 
 
 def render_markdown(results: dict[str, Any]) -> str:
@@ -98,7 +124,7 @@ def render_markdown(results: dict[str, Any]) -> str:
             met = {True: "yes", False: "NO", None: "not judged at this size"}[target["met"]]
             lines.append(f"| {target['name']} | {target['measured']} | {met} |")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + render_badges(results))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,17 @@ if not SECRET_KEY:
     # A fixed key is fine on a laptop: it signs nothing that leaves the machine.
     SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdef"  # noqa: S105
 
+# Encrypts the issuers' private signing keys at rest (badges.openbadges.signing). Changing it makes the
+# stored keys unreadable, so it is kept apart from SECRET_KEY, which operators may rotate freely.
+BADGE_KEY_SECRET = env_str("BADGE_KEY_SECRET")
+if not BADGE_KEY_SECRET:
+    if PRODUCTION:
+        raise ImproperlyConfigured("BADGE_KEY_SECRET must be set when DJANGO_ENV=production")
+    # A fixed secret is fine on a laptop: the keys it protects sign only demo badges.
+    BADGE_KEY_SECRET = "development-only-badge-key-secret-never-used-in-production"  # noqa: S105
+elif PRODUCTION and len(BADGE_KEY_SECRET) < 32:
+    raise ImproperlyConfigured("BADGE_KEY_SECRET must be at least 32 characters long")
+
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 
 # The public origin. Every absolute URL the app prints (badge ids, e-mails, exports) starts with it.
@@ -198,6 +209,9 @@ MAP_TILE_ATTRIBUTION = env_str(
 # Optional online geocoder (a Nominatim-compatible /search endpoint) for places the local
 # gazetteer does not know. Empty means local only; the app never calls out unless this is set.
 GEOCODER_URL = env_str("GEOCODER_URL")
+# Verifying a badge fetches URLs strangers give us; addresses on private or local networks are refused
+# (SSRF) unless this is set, which tests and a closed intranet deployment need.
+VERIFY_ALLOW_PRIVATE_ADDRESSES = env_bool("VERIFY_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

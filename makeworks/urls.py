@@ -11,6 +11,9 @@ from makeworks.health import healthz
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz/", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Open Badges ids are permanent URLs that verifiers compare exactly, so they carry no language prefix.
+    path("badges/", include("badges.urls")),
+    path("badges/", include("passport.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

@@ -1,9 +1,15 @@
-"""Factories that create through directory.services, so every test object is indexed as real ones are."""
+"""Factories that create through directory.services, so every test object is indexed as real ones are,
+and through badges.services, so every issuer has its signing key and every badge image is checked."""
 
+import io
 from typing import Any
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
+from badges import services as badge_services
+from badges.models import BadgeClass, Issuer
 from directory import services
 from directory.models import Listing, ListingKind, ListingStatus, Node, Term, Vocabulary
 
@@ -49,3 +55,40 @@ class ListingFactory(factory.django.DjangoModelFactory[Listing]):
     @classmethod
     def _create(cls, model_class: type[Listing], *args: Any, **kwargs: Any) -> Listing:
         return services.listing_create(**kwargs)
+
+
+def badge_png(colour: str = "#2a9d8f", size: int = 64) -> bytes:
+    """A small, valid PNG badge image."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (size, size), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class IssuerFactory(factory.django.DjangoModelFactory[Issuer]):
+    class Meta:
+        model = Issuer
+
+    listing = factory.SubFactory(ListingFactory, kind=ListingKind.MAKERSPACE)
+    name = factory.Sequence(lambda n: f"Makerspace {n}")
+    url = factory.Sequence(lambda n: f"https://makerspace-{n}.example")
+    email = factory.Sequence(lambda n: f"badges@makerspace-{n}.example")
+    description = "Open access workshop with laser cutters, 3D printers and a wood shop."
+
+    @classmethod
+    def _create(cls, model_class: type[Issuer], *args: Any, **kwargs: Any) -> Issuer:
+        return badge_services.issuer_create(**kwargs)
+
+
+class BadgeClassFactory(factory.django.DjangoModelFactory[BadgeClass]):
+    class Meta:
+        model = BadgeClass
+
+    issuer = factory.SubFactory(IssuerFactory)
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    description = "Shows the holder can use the machine safely and on their own."
+    image = factory.LazyFunction(lambda: SimpleUploadedFile("badge.png", badge_png(), "image/png"))
+    criteria_narrative = "Completed the induction and a supervised job."
+
+    @classmethod
+    def _create(cls, model_class: type[BadgeClass], *args: Any, **kwargs: Any) -> BadgeClass:
+        return badge_services.badge_class_create(**kwargs)

@@ -25,6 +25,7 @@ def test_deploy_check_is_clean_in_production_mode():
         "WARNING",
         DJANGO_ENV="production",
         SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        BADGE_KEY_SECRET="another-long-random-production-secret-" + "y" * 40,
         SITE_URL="https://makeworks.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -35,6 +36,18 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", DJANGO_ENV="production", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_badge_key_secret():
+    result = manage("check", DJANGO_ENV="production", SECRET_KEY="x" * 60, BADGE_KEY_SECRET="")
+    assert result.returncode != 0
+    assert "BADGE_KEY_SECRET must be set" in result.stderr
+
+
+def test_production_refuses_a_short_badge_key_secret():
+    result = manage("check", DJANGO_ENV="production", SECRET_KEY="x" * 60, BADGE_KEY_SECRET="too-short")
+    assert result.returncode != 0
+    assert "BADGE_KEY_SECRET must be at least 32 characters" in result.stderr
 
 
 def test_an_unknown_environment_name_is_refused():

@@ -1,0 +1,220 @@
+"""The back office for issuers, signing keys and badge classes. Every write goes through
+badges.services; private keys are never shown, and nothing a badge was verified against is deleted."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from badges import services
+from badges.models import BadgeClass, Issuer, SigningKey, SigningKeyStatus
+from directory.admin import HttpsUrlsAdmin
+
+
+def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """Model form fields as Django makes them, except that a web address typed without a scheme is https
+    (the admin classes below do the same through HttpsUrlsAdmin; this covers the forms on their own)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class IssuerForm(forms.ModelForm):
+    # A plain file field: the issuer image may be an SVG, which Django's ImageField would refuse.
+    image = forms.FileField(label=_("Image (PNG or SVG)"), required=False)
+
+    class Meta:
+        model = Issuer
+        fields = ["listing", "name", "url", "email", "description", "image"]
+        formfield_callback = _formfield
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data.get("image")
+        if image and hasattr(image, "content_type"):
+            services.badge_image_validate(image)
+        return image
+
+
+class SigningKeyInline(admin.TabularInline):
+    model = SigningKey
+    fields = ["public_id", "status", "created_at", "revoked_at"]
+    readonly_fields = ["public_id", "status", "created_at", "revoked_at"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Issuer)
+class IssuerAdmin(HttpsUrlsAdmin):
+    form = IssuerForm
+    list_display = ["name", "listing", "email", "slug", "created_at"]
+    search_fields = ["name", "slug", "listing__name"]
+    autocomplete_fields = ["listing"]
+    readonly_fields = ["slug", "created_at"]
+    inlines = [SigningKeyInline]
+    actions = ["rotate_keys"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Issuer | None = None) -> list[str]:
+        # The hub an issuer speaks for is fixed once badges carry its id.
+        return [*self.readonly_fields, "listing"] if obj else list(self.readonly_fields)
+
+    def save_model(self, request: HttpRequest, obj: Issuer, form: ModelForm, change: bool) -> None:
+        data = form.cleaned_data
+        image = data.get("image") if "image" in form.changed_data else None
+        fields = {
+            "name": data["name"],
+            "url": data["url"],
+            "email": data["email"],
+            "description": data.get("description", ""),
+            "image": image if hasattr(image, "content_type") else None,
+        }
+        if change:
+            services.issuer_update(issuer=Issuer.objects.get(pk=obj.pk), **fields)
+            return
+        created = services.issuer_create(listing=data["listing"], **fields)
+        # The admin goes on with its own instance (for the message and the redirect).
+        obj.pk, obj.slug, obj.created_at = created.pk, created.slug, created.created_at
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Give the selected issuers a new signing key (the old one is retired)"))
+    def rotate_keys(self, request: HttpRequest, queryset: QuerySet[Issuer]) -> None:
+        for issuer in queryset:
+            services.signing_key_rotate(issuer=issuer)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d issuer has a new signing key.", "%(count)d issuers have a new signing key.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(admin.ModelAdmin):
+    list_display = ["public_id", "issuer", "status", "created_at", "revoked_at"]
+    list_filter = ["status"]
+    search_fields = ["public_id", "issuer__name"]
+    # The encrypted private key is not in this list, so no admin page ever shows it.
+    fields = ["issuer", "public_id", "status", "created_at", "revoked_at", "public_key_pem"]
+    readonly_fields = ["issuer", "public_id", "status", "created_at", "revoked_at", "public_key_pem"]
+    actions = ["revoke_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(
+        description=_("Revoke the selected keys (compromised: their badges stop verifying)"),
+        permissions=["revoke"],
+    )
+    def revoke_selected(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
+        count = 0
+        for key in queryset.exclude(status=SigningKeyStatus.REVOKED):
+            services.signing_key_revoke(key=key)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d key revoked.", "%(count)d keys revoked.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        # Revoking is the one write on keys; whoever may change issuers may do it.
+        return request.user.has_perm("badges.change_issuer")
+
+
+class BadgeClassForm(forms.ModelForm):
+    image = forms.FileField(label=_("Image (PNG or SVG)"))
+    tags = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Separated by commas, e.g. welding, safety.")
+    )
+
+    class Meta:
+        model = BadgeClass
+        formfield_callback = _formfield
+        fields = [
+            "issuer",
+            "name",
+            "description",
+            "image",
+            "criteria_narrative",
+            "criteria_url",
+            "alignments",
+            "tags",
+            "valid_days",
+        ]
+        help_texts = {
+            "alignments": _(
+                'A JSON list of objects, e.g. [{"targetName": "Weld metal", '
+                '"targetUrl": "https://esco.ec.europa.eu/...", '
+                '"targetFramework": "ESCO", "targetCode": "..."}].'
+            )
+        }
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data["image"]
+        services.badge_image_validate(image)
+        return image
+
+    def clean_alignments(self) -> Any:
+        alignments = self.cleaned_data.get("alignments") or []
+        if not isinstance(alignments, list):
+            raise ValidationError(_("Alignments must be a JSON list of objects."))
+        return services.alignments_validate(alignments)
+
+    def clean_tags(self) -> list[str]:
+        return services.tags_validate(self.cleaned_data.get("tags", "").split(","))
+
+
+@admin.register(BadgeClass)
+class BadgeClassAdmin(HttpsUrlsAdmin):
+    form = BadgeClassForm
+    list_display = ["name", "issuer", "public_id", "valid_days", "created_at"]
+    list_filter = ["issuer"]
+    search_fields = ["name", "public_id", "description"]
+    autocomplete_fields = ["issuer"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Awarded badges point at this class; the spec asks for a new class, not an edit, when it changes.
+        return False
+
+    def save_model(self, request: HttpRequest, obj: BadgeClass, form: ModelForm, change: bool) -> None:
+        data = form.cleaned_data
+        created = services.badge_class_create(
+            issuer=data["issuer"],
+            name=data["name"],
+            description=data["description"],
+            image=data["image"],
+            criteria_narrative=data.get("criteria_narrative", ""),
+            criteria_url=data.get("criteria_url", ""),
+            alignments=data.get("alignments") or [],
+            tags=data.get("tags") or [],
+            valid_days=data.get("valid_days"),
+        )
+        obj.pk, obj.public_id, obj.created_at = created.pk, created.public_id, created.created_at
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,122 @@
+"""Reads for the badges app: models turned into the plain data badges.openbadges.documents renders,
+with every id an absolute URL on SITE_URL, the one origin all badges are verified against."""
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from badges.models import BadgeClass, Issuer, SigningKey, SigningKeyStatus
+from badges.openbadges.documents import AlignmentData, BadgeClassData, IssuerData, KeyData
+
+# Keys an issuer profile vouches for: the one that signs now and those that signed before it.
+TRUSTED_KEY_STATUSES = (SigningKeyStatus.ACTIVE, SigningKeyStatus.RETIRED)
+
+
+def absolute(path: str) -> str:
+    """`path` (as reverse() gives it) on the public origin."""
+    return settings.SITE_URL + path
+
+
+def issuer_url(issuer: Issuer) -> str:
+    return absolute(reverse("badges:issuer", kwargs={"slug": issuer.slug}))
+
+
+def issuer_image_url(issuer: Issuer) -> str:
+    return absolute(reverse("badges:issuer_image", kwargs={"slug": issuer.slug})) if issuer.image else ""
+
+
+def badge_class_url(badge_class: BadgeClass) -> str:
+    return absolute(reverse("badges:badge_class", kwargs={"public_id": badge_class.public_id}))
+
+
+def badge_class_image_url(badge_class: BadgeClass) -> str:
+    return absolute(reverse("badges:badge_class_image", kwargs={"public_id": badge_class.public_id}))
+
+
+def key_url(key: SigningKey) -> str:
+    return absolute(reverse("badges:key", kwargs={"public_id": key.public_id}))
+
+
+def revocation_list_url(issuer: Issuer) -> str:
+    """The issuer's revocation list, served by the passport app; badges never imports passport, so
+    the URL is found by name, with the agreed path for when passport's URLs are not installed."""
+    try:
+        path = reverse("passport:revocation_list", kwargs={"slug": issuer.slug})
+    except NoReverseMatch:
+        path = f"/badges/issuers/{issuer.slug}/revocations/"
+    return absolute(path)
+
+
+def trusted_keys(issuer: Issuer) -> QuerySet[SigningKey]:
+    keys = SigningKey.objects.filter(issuer=issuer, status__in=TRUSTED_KEY_STATUSES)
+    return keys.order_by("created_at", "id")
+
+
+def active_signing_key(issuer: Issuer) -> SigningKey:
+    """The key that signs the issuer's new badges (services keep exactly one)."""
+    return SigningKey.objects.select_related("issuer").get(issuer=issuer, status=SigningKeyStatus.ACTIVE)
+
+
+def issuer_data(issuer: Issuer) -> IssuerData:
+    return IssuerData(
+        id=issuer_url(issuer),
+        name=issuer.name,
+        url=issuer.url,
+        email=issuer.email,
+        description=issuer.description,
+        image=issuer_image_url(issuer),
+        public_key_ids=tuple(key_url(key) for key in trusted_keys(issuer)),
+        revocation_list_id=revocation_list_url(issuer),
+    )
+
+
+def badge_class_data(badge_class: BadgeClass) -> BadgeClassData:
+    return BadgeClassData(
+        id=badge_class_url(badge_class),
+        issuer_id=issuer_url(badge_class.issuer),
+        name=badge_class.name,
+        description=badge_class.description,
+        image=badge_class_image_url(badge_class),
+        criteria_url=badge_class.criteria_url,
+        criteria_narrative=badge_class.criteria_narrative,
+        alignments=tuple(
+            AlignmentData(
+                target_name=alignment.get("targetName", ""),
+                target_url=alignment.get("targetUrl", ""),
+                target_description=alignment.get("targetDescription", ""),
+                target_framework=alignment.get("targetFramework", ""),
+                target_code=alignment.get("targetCode", ""),
+            )
+            for alignment in badge_class.alignments
+        ),
+        tags=tuple(badge_class.tags),
+    )
+
+
+def key_data(key: SigningKey) -> KeyData:
+    return KeyData(
+        id=key_url(key),
+        owner_id=issuer_url(key.issuer),
+        public_key_pem=key.public_key_pem,
+        revoked=key.status == SigningKeyStatus.REVOKED,
+    )
+
+
+def issuer_by_slug(slug: str) -> Issuer:
+    return Issuer.objects.select_related("listing").get(slug=slug)
+
+
+def badge_class_by_public_id(public_id: str) -> BadgeClass:
+    return BadgeClass.objects.select_related("issuer").get(public_id=public_id)
+
+
+def key_by_public_id(public_id: str) -> SigningKey:
+    return SigningKey.objects.select_related("issuer").get(public_id=public_id)
+
+
+def issuer_badge_classes(issuer: Issuer) -> QuerySet[BadgeClass]:
+    return BadgeClass.objects.filter(issuer=issuer).order_by("name")
+
+
+def issuer_keys(issuer: Issuer) -> QuerySet[SigningKey]:
+    return SigningKey.objects.filter(issuer=issuer).order_by("-created_at", "-id")

@@ -1,0 +1,173 @@
+"""Reads of assertions: their Open Badges documents, their public pages and the issuers' revocation lists.
+
+Every id is an absolute URL on SITE_URL, so a verifier anywhere can fetch what an assertion points to.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+
+from badges import selectors as badge_selectors
+from badges.models import BadgeClass, Issuer
+from badges.openbadges import documents
+from badges.selectors import absolute
+from passport.models import Assertion, VerificationType
+
+
+class ImageFormat(StrEnum):
+    PNG = "png"
+    SVG = "svg"
+
+
+class AssertionStatus(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def badge_image_format(badge_class: BadgeClass) -> ImageFormat:
+    """PNG or SVG, as the badge class's image was stored (badges keeps only those two)."""
+    return ImageFormat.SVG if (badge_class.image.name or "").lower().endswith(".svg") else ImageFormat.PNG
+
+
+def assertion_url(assertion: Assertion) -> str:
+    return absolute(reverse("passport:assertion", kwargs={"public_id": assertion.public_id}))
+
+
+def assertion_baked_url(assertion: Assertion) -> str:
+    extension = badge_image_format(assertion.badge_class)
+    return absolute(
+        reverse("passport:assertion_baked", kwargs={"public_id": assertion.public_id, "extension": extension})
+    )
+
+
+def signing_key_url(assertion: Assertion) -> str:
+    return badge_selectors.key_url(assertion.signing_key) if assertion.signing_key else ""
+
+
+def revocation_list_url(issuer: Issuer) -> str:
+    return absolute(reverse("passport:revocation_list", kwargs={"slug": issuer.slug}))
+
+
+def assertion_data(assertion: Assertion) -> documents.AssertionData:
+    """What the Open Badges document of an assertion says, whether or not the assertion is saved yet."""
+    evidence: tuple[documents.EvidenceData, ...] = ()
+    if assertion.evidence_url or assertion.evidence_narrative:
+        evidence = (
+            documents.EvidenceData(id=assertion.evidence_url, narrative=assertion.evidence_narrative),
+        )
+    return documents.AssertionData(
+        id=assertion_url(assertion),
+        badge_class_id=badge_selectors.badge_class_url(assertion.badge_class),
+        recipient_identity=assertion.recipient_identity,
+        recipient_salt=assertion.recipient_salt,
+        issued_on=assertion.issued_on,
+        verification_type="signed" if assertion.verification_type == VerificationType.SIGNED else "hosted",
+        verification_creator=signing_key_url(assertion),
+        image=assertion_baked_url(assertion),
+        expires=assertion.expires,
+        evidence=evidence,
+        narrative=assertion.narrative,
+        revoked=assertion.revoked,
+        revocation_reason=assertion.revocation_reason,
+    )
+
+
+def assertion_document(assertion: Assertion) -> dict[str, Any]:
+    """The JSON-LD assertion; for a signed one, exactly the payload of its JWS while it is not revoked."""
+    return documents.assertion_document(assertion_data(assertion))
+
+
+def revoked_assertion_document(assertion: Assertion) -> dict[str, Any]:
+    """The body of the 410 a revoked assertion answers with."""
+    return documents.revoked_assertion_document(assertion_url(assertion), assertion.revocation_reason)
+
+
+def assertion_status(assertion: Assertion, *, now: datetime | None = None) -> AssertionStatus:
+    if assertion.revoked:
+        return AssertionStatus.REVOKED
+    if assertion.expires is not None and assertion.expires <= (now or timezone.now()):
+        return AssertionStatus.EXPIRED
+    return AssertionStatus.VALID
+
+
+def public_assertion(public_id: str) -> Assertion:
+    """An assertion with its badge class, issuer and key; Http404 for an unknown id."""
+    return get_object_or_404(
+        Assertion.objects.select_related("badge_class__issuer", "signing_key"), public_id=public_id
+    )
+
+
+@dataclass(frozen=True)
+class AssertionPage:
+    assertion: Assertion
+    status: AssertionStatus
+    assertion_url: str
+    baked_url: str
+    issuer_url: str
+    badge_class_url: str
+    badge_image_url: str
+    key_url: str
+
+
+def assertion_page(assertion: Assertion) -> AssertionPage:
+    """What the public page of an assertion shows; the image is the baked one once it exists."""
+    badge_class = assertion.badge_class
+    badge_class_path = reverse("badges:badge_class", kwargs={"public_id": badge_class.public_id})
+    baked_url = assertion_baked_url(assertion) if assertion.baked_image else ""
+    return AssertionPage(
+        assertion=assertion,
+        status=assertion_status(assertion),
+        assertion_url=assertion_url(assertion),
+        baked_url=baked_url,
+        issuer_url=reverse("badges:issuer", kwargs={"slug": badge_class.issuer.slug}),
+        badge_class_url=badge_class_path,
+        badge_image_url=baked_url
+        or reverse("badges:badge_class_image", kwargs={"public_id": badge_class.public_id}),
+        key_url=signing_key_url(assertion),
+    )
+
+
+def revoked_assertions(issuer: Issuer) -> QuerySet[Assertion]:
+    return Assertion.objects.filter(badge_class__issuer=issuer, revoked=True).order_by("revoked_at", "pk")
+
+
+def revocation_list_document(issuer: Issuer) -> dict[str, Any]:
+    """The issuer's RevocationList: every revoked assertion, hosted or signed, with its reason."""
+    entries = [
+        documents.RevokedEntry(id=assertion_url(assertion), revocation_reason=assertion.revocation_reason)
+        for assertion in revoked_assertions(issuer).only("public_id", "revocation_reason")
+    ]
+    return documents.revocation_list_document(
+        revocation_list_url(issuer), badge_selectors.issuer_url(issuer), entries
+    )
+
+
+def public_issuer(slug: str) -> Issuer:
+    return get_object_or_404(Issuer, slug=slug)
+
+
+def assertion_from_url(url: str) -> Assertion | None:
+    """The assertion an assertion URL of this site names (or its bare public id); None for anything else."""
+    text = url.strip()
+    parts = urlsplit(text)
+    if not parts.scheme and "/" not in text:
+        return Assertion.objects.filter(public_id=text).first() if text else None
+    site = urlsplit(settings.SITE_URL)
+    if parts.netloc and (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.view_name not in {"passport:assertion", "passport:assertion_baked"}:
+        return None
+    return Assertion.objects.filter(public_id=match.kwargs["public_id"]).first()

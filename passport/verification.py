@@ -1,0 +1,390 @@
+"""Verify an Open Badges 2.0 assertion from anywhere: a URL, a JWS, its JSON, or a baked image.
+
+The report lists every check with its result, so a verifier (or a maker adding a badge to their
+passport) sees why a badge is refused, not only that it is. Documents on this site are read in-process
+through the same views that serve them, so verifying a local badge neither leaves the server nor waits
+on a web worker; any other URL is fetched under makeworks.lib.safe_fetch's rules.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import Http404, HttpRequest
+from django.urls import Resolver404, resolve
+
+from badges.openbadges.baking import BakingError, unbake_png, unbake_svg
+from badges.openbadges.documents import OB_CONTEXT
+from badges.openbadges.recipient import identity_matches
+from badges.openbadges.signing import SignatureError, unverified_payload, verify
+from makeworks.lib.safe_fetch import FetchError, fetch
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Names of the checks, in the order a report lists them.
+CHECKS = (
+    "input",
+    "assertion",
+    "badge_class",
+    "issuer",
+    "hosted_origin",
+    "key",
+    "key_owner",
+    "signature",
+    "revocation",
+    "expiry",
+    "recipient",
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A fetched JSON-LD document, or why there is none."""
+
+    status: int
+    data: dict[str, Any] | None
+    error: str = ""
+
+
+Fetcher = Callable[[str], Document]
+
+
+@dataclass
+class Check:
+    name: str
+    passed: bool | None  # None: not run, because an earlier check failed or it does not apply
+    detail: str = ""
+
+
+@dataclass
+class VerificationReport:
+    checks: list[Check] = field(default_factory=list)
+    assertion: dict[str, Any] | None = None
+    badge_class: dict[str, Any] | None = None
+    issuer: dict[str, Any] | None = None
+    verification_type: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return all(check.passed is not False for check in self.checks) and any(
+            check.name == "assertion" and check.passed for check in self.checks
+        )
+
+    @property
+    def failures(self) -> list[Check]:
+        return [check for check in self.checks if check.passed is False]
+
+    def check(self, name: str) -> Check | None:
+        return next((check for check in self.checks if check.name == name), None)
+
+    def record(self, name: str, passed: bool | None, detail: str = "") -> bool:
+        self.checks.append(Check(name, passed, detail))
+        return bool(passed)
+
+
+def _local_document(url: str) -> Document | None:
+    """A document of this site, from its own view, or None when the URL is not this site's."""
+    if not url.startswith(settings.SITE_URL + "/"):
+        return None
+    path = url[len(settings.SITE_URL) :]
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return Document(404, None, "This site has no such page.")
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = urlsplit(path).path
+    request.META = {
+        "HTTP_ACCEPT": "application/ld+json",
+        "SERVER_NAME": urlsplit(settings.SITE_URL).hostname or "localhost",
+        "SERVER_PORT": str(urlsplit(settings.SITE_URL).port or 80),
+    }
+    try:
+        response = match.func(request, *match.args, **match.kwargs)
+    except Http404:
+        return Document(404, None, "This site has no such page.")
+    return _parsed(response.status_code, response.content)
+
+
+def _parsed(status: int, body: bytes) -> Document:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return Document(status, None, "The answer is not JSON.")
+    if not isinstance(data, dict):
+        return Document(status, None, "The answer is not a JSON object.")
+    return Document(status, data)
+
+
+def remote_fetcher(url: str) -> Document:
+    """Any URL over the network, under makeworks.lib.safe_fetch's rules."""
+    try:
+        fetched = fetch(url, allow_private=settings.VERIFY_ALLOW_PRIVATE_ADDRESSES)
+    except FetchError as error:
+        return Document(0, None, str(error))
+    return _parsed(fetched.status, fetched.body)
+
+
+def default_fetcher(url: str) -> Document:
+    """This site's documents in-process, anyone else's over the network."""
+    local = _local_document(url)
+    return local if local is not None else remote_fetcher(url)
+
+
+def _unbaked(image: bytes) -> str:
+    if image.startswith(PNG_SIGNATURE):
+        found = unbake_png(image)
+    else:
+        try:
+            found = unbake_svg(image.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise BakingError("The file is neither a PNG nor an SVG image.") from error
+    if not found:
+        raise BakingError("The image carries no badge: it was never baked.")
+    return found
+
+
+def _is_url(text: str) -> bool:
+    return urlsplit(text).scheme in {"http", "https"}
+
+
+def _is_jws(text: str) -> bool:
+    return text.count(".") == 2 and not text.startswith(("{", "http"))
+
+
+def _structure_problem(document: dict[str, Any], kind: str, required: tuple[str, ...]) -> str:
+    context = document.get("@context")
+    if context != OB_CONTEXT and not (isinstance(context, list) and OB_CONTEXT in context):
+        return f"The {kind} does not use the Open Badges 2.0 context."
+    missing = [name for name in required if not document.get(name)]
+    if missing:
+        return f"The {kind} lacks {', '.join(missing)}."
+    return ""
+
+
+def _dereference(value: Any, fetcher: Fetcher) -> tuple[dict[str, Any] | None, str]:
+    """An embedded object as it is, or a URL fetched; with why not when it cannot be had."""
+    if isinstance(value, dict):
+        return value, ""
+    if isinstance(value, str) and _is_url(value):
+        document = fetcher(value)
+        if document.data is None or document.status >= 400:
+            return None, document.error or f"{value} answered {document.status}."
+        return document.data, ""
+    return None, "It is neither an embedded object nor a URL."
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def badge_verify(
+    *,
+    url: str = "",
+    jws: str = "",
+    assertion_json: str = "",
+    image: bytes = b"",
+    recipient_email: str = "",
+    fetcher: Fetcher = default_fetcher,
+    now: datetime | None = None,
+) -> VerificationReport:
+    """Check a badge given in any one of its forms; see the module's docstring."""
+    report = VerificationReport()
+    given = (url.strip(), jws.strip(), assertion_json.strip(), image)
+    if sum(bool(value) for value in given) != 1:
+        report.record(
+            "input", False, "Give exactly one of: an assertion URL, a JWS, assertion JSON or an image."
+        )
+        return report
+    text = url.strip() or jws.strip() or assertion_json.strip()
+    if image:
+        try:
+            text = _unbaked(image)
+        except BakingError as error:
+            report.record("input", False, str(error))
+            return report
+    if _is_url(text):
+        report.verification_type = "hosted"
+    elif _is_jws(text):
+        report.verification_type = "signed"
+    elif text.startswith("{"):
+        try:
+            embedded = json.loads(text)
+        except ValueError:
+            report.record("input", False, "The assertion JSON cannot be read.")
+            return report
+        # A hosted assertion is only what its own URL says it is, so it is fetched again from there.
+        assertion_id = embedded.get("id", "") if isinstance(embedded, dict) else ""
+        if not _is_url(assertion_id):
+            report.record("input", False, "The assertion JSON has no id URL to fetch it from.")
+            return report
+        text, report.verification_type = assertion_id, "hosted"
+    else:
+        report.record("input", False, "This is not an assertion URL, a JWS, assertion JSON or a baked image.")
+        return report
+    report.record("input", True, f"A {report.verification_type} assertion.")
+
+    if report.verification_type == "hosted":
+        _verify_hosted(report, text, fetcher)
+    else:
+        _verify_signed(report, text, fetcher)
+    if report.assertion is None or report.issuer is None:
+        return report
+    _check_expiry(report, now or datetime.now(UTC))
+    _check_recipient(report, recipient_email)
+    return report
+
+
+def _load_assertion_graph(report: VerificationReport, assertion: dict[str, Any], fetcher: Fetcher) -> bool:
+    problem = _structure_problem(
+        assertion, "assertion", ("id", "type", "recipient", "badge", "verification", "issuedOn")
+    )
+    if not report.record("assertion", not problem, problem or "Well formed."):
+        return False
+    report.assertion = assertion
+    badge_class, why = _dereference(assertion["badge"], fetcher)
+    problem = why or _structure_problem(
+        badge_class or {}, "badge class", ("id", "name", "description", "image", "criteria", "issuer")
+    )
+    if not report.record("badge_class", not problem, problem or "Found and well formed."):
+        return False
+    report.badge_class = badge_class
+    assert badge_class is not None
+    issuer, why = _dereference(badge_class["issuer"], fetcher)
+    problem = why or _structure_problem(issuer or {}, "issuer", ("id", "name", "url"))
+    if not report.record("issuer", not problem, problem or "Found and well formed."):
+        return False
+    report.issuer = issuer
+    return True
+
+
+def _verify_hosted(report: VerificationReport, url: str, fetcher: Fetcher) -> None:
+    document = fetcher(url)
+    if document.status == 410 or (document.data or {}).get("revoked") is True:
+        reason = (document.data or {}).get("revocationReason", "")
+        report.record("assertion", False, f"Revoked by its issuer{': ' + reason if reason else ''}.")
+        report.record("revocation", False, f"Revoked{': ' + reason if reason else ''}.")
+        return
+    if document.data is None or document.status >= 400:
+        report.record("assertion", False, document.error or f"{url} answered {document.status}.")
+        return
+    assertion = document.data
+    if assertion.get("id") != url:
+        report.record("assertion", False, "The document at this URL names another id.")
+        return
+    if not _load_assertion_graph(report, assertion, fetcher):
+        return
+    assert report.issuer is not None
+    # OB 2.0's default policy: a hosted assertion must live on its issuer's origin.
+    same_origin = _origin(url) == _origin(str(report.issuer.get("id", "")))
+    report.record(
+        "hosted_origin",
+        same_origin,
+        "Hosted on its issuer's site." if same_origin else "Not hosted on its issuer's site.",
+    )
+    verification_type = (
+        str(report.assertion.get("verification", {}).get("type", "")) if report.assertion else ""
+    )
+    if verification_type.lower() not in {"hosted", "hostedbadge"}:
+        report.record("signature", False, "Fetched by URL, but it says it is not a hosted badge.")
+    report.record("revocation", True, "Its URL answers: not revoked.")
+
+
+def _verify_signed(report: VerificationReport, jws: str, fetcher: Fetcher) -> None:
+    try:
+        payload = unverified_payload(jws)
+    except SignatureError as error:
+        report.record("assertion", False, f"The JWS cannot be read: {error}")
+        return
+    if not _load_assertion_graph(report, payload, fetcher):
+        return
+    assert report.issuer is not None
+    creator = (payload.get("verification") or {}).get("creator", "")
+    key, why = _dereference(creator, fetcher) if creator else (None, "The assertion names no signing key.")
+    if not report.record("key", key is not None and bool(key.get("publicKeyPem")), why or "Found."):
+        return
+    assert key is not None
+    issuer_id = report.issuer.get("id")
+    listed = report.issuer.get("publicKey", [])
+    listed_ids = {
+        item if isinstance(item, str) else item.get("id")
+        for item in (listed if isinstance(listed, list) else [listed])
+    }
+    owned = key.get("owner") == issuer_id and key.get("id") in listed_ids
+    report.record(
+        "key_owner", owned, "Owned and listed by the issuer." if owned else "The key is not the issuer's."
+    )
+    try:
+        verify(jws, str(key["publicKeyPem"]))
+    except SignatureError as error:
+        report.record("signature", False, f"The signature does not match: {error}")
+        return
+    report.record("signature", True, "Signed by the issuer's key.")
+    _check_revocation_list(report, fetcher)
+
+
+def _check_revocation_list(report: VerificationReport, fetcher: Fetcher) -> None:
+    assert report.issuer is not None
+    assert report.assertion is not None
+    list_url = report.issuer.get("revocationList")
+    if not list_url:
+        report.record("revocation", True, "The issuer keeps no revocation list.")
+        return
+    revocations, why = _dereference(list_url, fetcher)
+    if revocations is None:
+        report.record("revocation", False, f"The revocation list cannot be read: {why}")
+        return
+    entries = revocations.get("revokedAssertions", [])
+    assertion_id, uid = report.assertion.get("id"), report.assertion.get("uid")
+    for entry in entries if isinstance(entries, list) else [entries]:
+        entry_id = entry if isinstance(entry, str) else entry.get("id") or entry.get("uid")
+        if entry_id and entry_id in {assertion_id, uid}:
+            reason = entry.get("revocationReason", "") if isinstance(entry, dict) else ""
+            report.record("revocation", False, f"Listed as revoked{': ' + reason if reason else ''}.")
+            return
+    report.record("revocation", True, "Not on the issuer's revocation list.")
+
+
+def _check_expiry(report: VerificationReport, now: datetime) -> None:
+    assert report.assertion is not None
+    expires = report.assertion.get("expires")
+    if not expires:
+        report.record("expiry", True, "Does not expire.")
+        return
+    moment = _parse_time(expires)
+    if moment is None:
+        report.record("expiry", False, "Its expiry date cannot be read.")
+    elif moment <= now:
+        report.record("expiry", False, f"Expired on {moment.date().isoformat()}.")
+    else:
+        report.record("expiry", True, f"Valid until {moment.date().isoformat()}.")
+
+
+def _check_recipient(report: VerificationReport, email: str) -> None:
+    assert report.assertion is not None
+    if not email.strip():
+        report.record("recipient", None, "No e-mail was given to compare with.")
+        return
+    recipient = report.assertion.get("recipient") or {}
+    identity, salt = str(recipient.get("identity", "")), str(recipient.get("salt", "") or "")
+    if recipient.get("hashed"):
+        matches = identity_matches(identity, salt, email)
+    else:
+        matches = identity.strip().lower() == email.strip().lower()
+    report.record(
+        "recipient", matches, "Awarded to this e-mail." if matches else "Not awarded to this e-mail."
+    )
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or ""), parts.port
