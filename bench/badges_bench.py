@@ -1,9 +1,10 @@
 """Measures badge issuing and verification on one database (DATABASE_URL), in a fresh issuer.
 
 - signing: bare RS256 signatures per second with the issuer's own key (PyJWT), the ceiling;
-- issuing: signed assertions per second through passport.services.assertion_issue, whole (validation,
-  hashing, the JSON-LD document, signing, the row); baking and e-mail are queued for a worker, as in
-  production, and not run here;
+- issuing: signed assertions per second through passport.services.assertions_issue, one batch of
+  BENCH_ASSERTIONS, whole (validation, hashing, the JSON-LD documents, signing, the rows); baking and
+  e-mail are queued for a worker, as in production, and not run here; and one at a time through
+  assertion_issue, for comparison;
 - verification: the verification service on a local hosted assertion, p50 and p95.
 """
 
@@ -39,6 +40,7 @@ from passport.verification import badge_verify  # noqa: E402
 ASSERTIONS = int(os.environ.get("BENCH_ASSERTIONS", "10000"))
 SIGNATURES = int(os.environ.get("BENCH_SIGNATURES", "2000"))
 VERIFICATIONS = int(os.environ.get("BENCH_VERIFICATIONS", "200"))
+SINGLES = int(os.environ.get("BENCH_SINGLE_ASSERTIONS", "500"))
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -83,12 +85,18 @@ def main() -> None:
         signing.sign(payload, private_pem)
     signs_per_second = SIGNATURES / (time.perf_counter() - started)
 
+    # One batch, as a hub's bulk issue sends it: the whole of it, in one transaction.
+    awards = [services.Award(f"maker{n}@example.org", recipient_name=f"Maker {n}") for n in range(ASSERTIONS)]
     started = time.perf_counter()
-    for n in range(ASSERTIONS):
-        services.assertion_issue(
-            badge_class=badge_class, recipient_email=f"maker{n}@example.org", signed=True, send_email=False
-        )
+    services.assertions_issue(badge_class=badge_class, awards=awards, signed=True)
     issues_per_second = ASSERTIONS / (time.perf_counter() - started)
+    # A single award, as the console's "issue one badge" sends it, for comparison.
+    started = time.perf_counter()
+    for n in range(SINGLES):
+        services.assertion_issue(
+            badge_class=badge_class, recipient_email=f"single{n}@example.org", signed=True, send_email=False
+        )
+    singles_per_second = SINGLES / (time.perf_counter() - started)
 
     hosted = services.assertion_issue(
         badge_class=badge_class, recipient_email="hosted@example.org", signed=False, send_email=False
@@ -108,6 +116,7 @@ def main() -> None:
         "signatures": SIGNATURES,
         "signs_per_second": signs_per_second,
         "issues_per_second": issues_per_second,
+        "singles_per_second": singles_per_second,
         "verification_ms": {
             "p50": percentile(samples, 0.5),
             "p95": percentile(samples, 0.95),
@@ -128,7 +137,8 @@ def main() -> None:
         ],
     }
     print(
-        f"  signing {signs_per_second:.0f}/s, issuing {issues_per_second:.0f}/s, "
+        f"  signing {signs_per_second:.0f}/s, issuing {issues_per_second:.0f}/s in a batch, "
+        f"{singles_per_second:.0f}/s one by one, "
         f"verification p95 {out['verification_ms']['p95']:.1f} ms",
         flush=True,
     )

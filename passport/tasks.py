@@ -19,3 +19,17 @@ def bake_assertion(assertion_id: int) -> None:
 @shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_backoff_max=600, max_retries=10)
 def email_assertion(assertion_id: int) -> None:
     services.assertion_email(assertion_id=assertion_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=10, retry_backoff_max=300, max_retries=5)
+def bake_assertions(assertion_ids: list[int]) -> None:
+    """A batch's bakes; each is skipped when already done, so a retry redoes only what is missing."""
+    for assertion_id in assertion_ids:
+        services.assertion_bake(assertion_id=assertion_id)
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_backoff_max=600, max_retries=10)
+def email_assertions(assertion_ids: list[int]) -> None:
+    """A batch's award e-mails; each is skipped when already sent, so a retry never sends one twice."""
+    for assertion_id in assertion_ids:
+        services.assertion_email(assertion_id=assertion_id)
