@@ -1,4 +1,12 @@
+import faulthandler
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+
 import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 
 from makeworks.celery import app as celery_app
@@ -25,3 +33,35 @@ def _tasks_run_in_process(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
     consumes the queue; tests marked `celery_worker` hand them to a real worker instead."""
     if "celery_worker" not in request.keywords:
         monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+
+
+# Past this, a run with a real worker stops with every thread's traceback rather than hang CI.
+WORKER_WATCHDOG_SECONDS = 120
+
+
+@pytest.fixture
+def redis_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A real Celery worker consuming from REDIS_URL, in a thread of this process (so it shares the
+    local-memory outbox and the committed test data), on a queue of its own so it takes nothing another
+    run left in Redis. Tests using it are marked `celery_worker`, so their tasks are not run in-process."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.skip("needs REDIS_URL: the worker consumes from Redis")
+    if celery_app.conf.task_always_eager:
+        pytest.skip("CELERY_TASK_ALWAYS_EAGER is on: tasks would never reach the worker")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"REDIS_URL is set but Redis does not answer: {error}")
+    queue = f"test-worker-{uuid.uuid4().hex}"
+    monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
+    # Leaves pytest's logging alone.
+    monkeypatch.setitem(celery_app.conf, "worker_hijack_root_logger", False)
+    faulthandler.dump_traceback_later(WORKER_WATCHDOG_SECONDS, exit=True, file=sys.__stderr__ or sys.stderr)
+    try:
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10
+        ):
+            yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()

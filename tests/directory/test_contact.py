@@ -5,12 +5,10 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
-from smtplib import SMTPServerDisconnected
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.mail import EmailMessage
-from django.core.mail.backends.locmem import EmailBackend
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -19,6 +17,8 @@ from directory.models import ContactMessage, ListingStatus
 from directory.tasks import deliver_contact_message
 from tests.directory.conftest import SECRET_EMAIL, Catalogue
 from tests.factories import ListingFactory
+from tests.mail import BACKEND as MAIL_SERVER_DOWN_ONCE
+from tests.mail import MailServerDownOnce
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
@@ -342,18 +342,6 @@ def test_delivering_a_deleted_message_sends_nothing_and_does_not_fail(
     assert mailoutbox == []
 
 
-class MailServerDownOnce(EmailBackend):
-    """A mail server that drops the first connection, then delivers as the local-memory backend does."""
-
-    failures_left = 1
-
-    def send_messages(self, email_messages: Any) -> int:
-        if MailServerDownOnce.failures_left:
-            MailServerDownOnce.failures_left -= 1
-            raise SMTPServerDisconnected("Connection unexpectedly closed")
-        return super().send_messages(email_messages)
-
-
 def test_a_mail_server_failure_is_retried_and_the_pair_delivered_once(
     client: Client,
     catalogue: Catalogue,
@@ -361,7 +349,7 @@ def test_a_mail_server_failure_is_retried_and_the_pair_delivered_once(
     settings: Any,
     django_capture_on_commit_callbacks,
 ) -> None:
-    settings.EMAIL_BACKEND = f"{__name__}.MailServerDownOnce"
+    settings.EMAIL_BACKEND = MAIL_SERVER_DOWN_ONCE
     MailServerDownOnce.failures_left = 1
     with django_capture_on_commit_callbacks(execute=False):
         client.post(contact_url(catalogue.clyde.slug), VISITOR)

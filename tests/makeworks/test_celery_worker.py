@@ -6,16 +6,11 @@ database (committed data only, hence transaction=True). It is skipped when REDIS
 second run sets it.
 """
 
-import faulthandler
 import os
-import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
 from celery.worker import state as worker_state
 from django.core.mail import EmailMessage
 from django.test import Client
@@ -23,7 +18,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from directory.models import ContactMessage
-from makeworks.celery import app as celery_app
 from tests.factories import ListingFactory
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -33,33 +27,7 @@ pytestmark = [
 ]
 
 DELIVERY_SECONDS = 20
-# Past this, the run stops with every thread's traceback rather than hang CI (e.g. a worker that never
-# becomes ready).
-WATCHDOG_SECONDS = 120
 LISTING_ADDRESS = "orders@govan-laser.example"
-
-
-@pytest.fixture
-def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A solo-pool worker on a queue of its own, so it takes nothing another run left in Redis."""
-    if celery_app.conf.task_always_eager:
-        pytest.skip("CELERY_TASK_ALWAYS_EAGER is on: tasks would never reach the worker")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3).ping()
-    except redis.RedisError as error:
-        pytest.fail(f"REDIS_URL is set but Redis does not answer: {error}")
-    queue = f"test-worker-{uuid.uuid4().hex}"
-    monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
-    # Leaves pytest's logging alone.
-    monkeypatch.setitem(celery_app.conf, "worker_hijack_root_logger", False)
-    faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True, file=sys.__stderr__ or sys.stderr)
-    try:
-        with start_worker(
-            celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10
-        ):
-            yield
-    finally:
-        faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +50,7 @@ def sent_to(outbox: list[EmailMessage], address: str) -> list[EmailMessage]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_delivers_a_contact_message_and_its_copy(
-    worker: None, client: Client, mailoutbox: list[EmailMessage]
+    redis_worker: None, client: Client, mailoutbox: list[EmailMessage]
 ) -> None:
     listing = ListingFactory.create(name="Govan Laser Studio", contact_email=LISTING_ADDRESS)
     task_name = "directory.tasks.deliver_contact_message"
@@ -106,7 +74,7 @@ def test_a_worker_delivers_a_contact_message_and_its_copy(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_delivers_the_sign_up_confirmation(
-    worker: None, client: Client, mailoutbox: list[EmailMessage]
+    redis_worker: None, client: Client, mailoutbox: list[EmailMessage]
 ) -> None:
     task_name = "accounts.tasks.deliver_email"
     handled_before = worker_state.total_count[task_name]

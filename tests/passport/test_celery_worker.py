@@ -6,24 +6,18 @@ local-memory outbox, the media folder and the test database (committed data only
 transaction=True). Skipped without REDIS_URL; CI's second run sets it.
 """
 
-import faulthandler
 import os
-import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
 from celery.worker import state as worker_state
 from django.conf import settings
 from django.core.mail import EmailMessage
 
 from badges.models import BadgeClass
 from badges.openbadges.baking import unbake_png
-from makeworks.celery import app as celery_app
 from passport import selectors, services
 from passport.models import Assertion
 from passport.tasks import bake_assertion, email_assertion
@@ -36,31 +30,8 @@ pytestmark = [
 ]
 
 DELIVERY_SECONDS = 20
-WATCHDOG_SECONDS = 120
 BAKE_TASK = "passport.tasks.bake_assertion"
 EMAIL_TASK = "passport.tasks.email_assertion"
-
-
-@pytest.fixture
-def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A solo-pool worker on a queue of its own, so it takes nothing another run left in Redis."""
-    if celery_app.conf.task_always_eager:
-        pytest.skip("CELERY_TASK_ALWAYS_EAGER is on: tasks would never reach the worker")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3).ping()
-    except redis.RedisError as error:
-        pytest.fail(f"REDIS_URL is set but Redis does not answer: {error}")
-    queue = f"test-worker-{uuid.uuid4().hex}"
-    monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
-    monkeypatch.setitem(celery_app.conf, "worker_hijack_root_logger", False)
-    faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True, file=sys.__stderr__ or sys.stderr)
-    try:
-        with start_worker(
-            celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10
-        ):
-            yield
-    finally:
-        faulthandler.cancel_dump_traceback_later()
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:
@@ -82,7 +53,7 @@ def baked_files() -> list[Path]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_bakes_and_emails_an_issued_badge_exactly_once_even_when_enqueued_again(
-    worker: None, png_class: BadgeClass, mailoutbox: list[EmailMessage]
+    redis_worker: None, png_class: BadgeClass, mailoutbox: list[EmailMessage]
 ) -> None:
     bakes_before, emails_before = handled()
 
@@ -113,7 +84,7 @@ def test_a_worker_bakes_and_emails_an_issued_badge_exactly_once_even_when_enqueu
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_bakes_a_hosted_badge_enqueued_twice_at_once(
-    worker: None, png_class: BadgeClass, mailoutbox: list[EmailMessage]
+    redis_worker: None, png_class: BadgeClass, mailoutbox: list[EmailMessage]
 ) -> None:
     bakes_before, emails_before = handled()
 

@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.core.mail.backends.locmem import EmailBackend
 
 from badges.models import BadgeClass
 from badges.openbadges.baking import unbake_png, unbake_svg
 from passport import selectors, services
 from passport.models import Assertion
 from passport.tasks import bake_assertion, email_assertion
+from tests.mail import BACKEND as MAIL_SERVER_DOWN_ONCE
+from tests.mail import MailServerDownOnce
 from tests.passport.conftest import EARNER
 
 pytestmark = pytest.mark.django_db
@@ -75,25 +76,13 @@ def test_the_address_is_forgotten_once_the_email_is_sent(png_class: BadgeClass, 
     assert not Assertion.objects.filter(pending_email__icontains="lovelace").exists()
 
 
-class MailServerDownOnce(EmailBackend):
-    """A mail server that drops the first connection, then delivers as the local-memory backend does."""
-
-    failures_left = 1
-
-    def send_messages(self, email_messages: Any) -> int:
-        if MailServerDownOnce.failures_left:
-            MailServerDownOnce.failures_left -= 1
-            raise SMTPServerDisconnected("Connection unexpectedly closed")
-        return super().send_messages(email_messages)
-
-
 def test_a_mail_server_failure_keeps_the_bake_and_the_retry_sends_once(
     png_class: BadgeClass,
     django_capture_on_commit_callbacks: Any,
     mailoutbox: list[EmailMessage],
     settings: Any,
 ) -> None:
-    settings.EMAIL_BACKEND = f"{__name__}.MailServerDownOnce"
+    settings.EMAIL_BACKEND = MAIL_SERVER_DOWN_ONCE
     MailServerDownOnce.failures_left = 1
     assertion = issue_uncommitted(django_capture_on_commit_callbacks, png_class)
 
