@@ -1,20 +1,24 @@
-"""The back office for issuers, signing keys and badge classes. Every write goes through
-badges.services; private keys are never shown, and nothing a badge was verified against is deleted."""
+"""The back office for issuers, signing keys, badge classes, who works on each issuer and its audit log.
+Every write goes through badges.services; private keys are never shown, nothing a badge was verified
+against is deleted, and the audit log can be read but never added to, changed or deleted here."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from badges import services
-from badges.models import BadgeClass, Issuer, SigningKey, SigningKeyStatus
+from badges.models import AuditEntry, BadgeClass, Issuer, IssuerMembership, SigningKey, SigningKeyStatus
 from directory.admin import HttpsUrlsAdmin
 
 
@@ -54,6 +58,24 @@ class SigningKeyInline(admin.TabularInline):
         return False
 
 
+class IssuerMembershipInline(admin.TabularInline):
+    """Who works on the issuer, to read here; roles are given and changed on the memberships' own pages,
+    where the services check that the issuer keeps an owner."""
+
+    model = IssuerMembership
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["user", "role", "created_at"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Issuer)
 class IssuerAdmin(HttpsUrlsAdmin):
     form = IssuerForm
@@ -63,6 +85,10 @@ class IssuerAdmin(HttpsUrlsAdmin):
     readonly_fields = ["slug", "created_at"]
     inlines = [SigningKeyInline]
     actions = ["rotate_keys"]
+
+    def get_inlines(self, request: HttpRequest, obj: Issuer | None) -> list[type[InlineModelAdmin]]:
+        # A new issuer has nobody yet; its people are listed once it exists.
+        return [*self.inlines, IssuerMembershipInline] if obj else list(self.inlines)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Issuer | None = None) -> list[str]:
         # The hub an issuer speaks for is fixed once badges carry its id.
@@ -93,7 +119,7 @@ class IssuerAdmin(HttpsUrlsAdmin):
     @admin.action(description=_("Give the selected issuers a new signing key (the old one is retired)"))
     def rotate_keys(self, request: HttpRequest, queryset: QuerySet[Issuer]) -> None:
         for issuer in queryset:
-            services.signing_key_rotate(issuer=issuer)
+            services.signing_key_rotate(issuer=issuer, actor=request.user)
         count = queryset.count()
         self.message_user(
             request,
@@ -131,7 +157,7 @@ class SigningKeyAdmin(admin.ModelAdmin):
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
         count = 0
         for key in queryset.exclude(status=SigningKeyStatus.REVOKED):
-            services.signing_key_revoke(key=key)
+            services.signing_key_revoke(key=key, actor=request.user)
             count += 1
         self.message_user(
             request,
@@ -215,6 +241,125 @@ class BadgeClassAdmin(HttpsUrlsAdmin):
         obj.pk, obj.public_id, obj.created_at = created.pk, created.public_id, created.created_at
         obj._state.adding = False
         obj._state.db = created._state.db
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class IssuerMembershipForm(forms.ModelForm):
+    class Meta:
+        model = IssuerMembership
+        fields = ["issuer", "user", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The instance still holds the stored role here, so the last-owner rule sees what is being changed.
+        if self.instance.pk is not None and cleaned.get("role"):
+            services.issuer_member_check(membership=self.instance, role=cleaned["role"])
+        return cleaned
+
+
+@admin.register(IssuerMembership)
+class IssuerMembershipAdmin(admin.ModelAdmin):
+    """Site administrators give people roles for issuers; every change goes through the membership
+    services, so it is checked (an issuer keeps an owner) and written to the issuer's audit log."""
+
+    form = IssuerMembershipForm
+    list_display = ["user", "issuer", "role", "created_at"]
+    list_filter = ["role", "issuer"]
+    search_fields = ["user__username", "user__email", "issuer__name"]
+    list_select_related = ["user", "issuer"]
+    autocomplete_fields = ["issuer", "user"]
+    actions = ["remove_selected"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: IssuerMembership | None = None) -> list[str]:
+        # A membership is one person at one issuer; someone else, or another issuer, is a new membership.
+        return ["issuer", "user", "created_at"] if obj else []
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # Django's bulk delete would skip the services, and so the last-owner rule and the audit log.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request: HttpRequest, obj: IssuerMembership, form: ModelForm, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            services.issuer_member_change(membership=obj, role=data["role"], actor=request.user)
+            return
+        created = services.issuer_member_add(
+            issuer=data["issuer"], user=data["user"], role=data["role"], actor=request.user
+        )
+        # The admin goes on with its own instance (for the message and the redirect).
+        obj.pk, obj.created_at = created.pk, created.created_at
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        membership = self.get_object(request, unquote(object_id))
+        if membership is not None:
+            try:
+                services.issuer_member_check(membership=membership, role=None)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse("admin:badges_issuermembership_change", args=[membership.pk])
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request: HttpRequest, obj: IssuerMembership) -> None:
+        services.issuer_member_remove(membership=obj, actor=request.user)
+
+    @admin.action(description=_("Take the selected people's roles away"), permissions=["delete"])
+    def remove_selected(self, request: HttpRequest, queryset: QuerySet[IssuerMembership]) -> None:
+        removed = 0
+        for membership in queryset.select_related("issuer", "user"):
+            try:
+                services.issuer_member_remove(membership=membership, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                removed += 1
+        if removed:
+            self.message_user(
+                request,
+                ngettext("%(count)d role taken away.", "%(count)d roles taken away.", removed)
+                % {"count": removed},
+                messages.SUCCESS,
+            )
+
+
+AUDIT_ENTRY_FIELDS = (
+    "created_at",
+    "issuer",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "before",
+    "after",
+)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, to read: the services write it, and nobody adds, changes or deletes a line."""
+
+    list_display = ["created_at", "issuer", "actor", "action", "object_type", "object_id"]
+    list_filter = ["action", "issuer"]
+    search_fields = ["object_id", "issuer__name", "actor__username", "actor__email"]
+    list_select_related = ["issuer", "actor"]
+    date_hierarchy = "created_at"
+    fields = AUDIT_ENTRY_FIELDS
+    readonly_fields = AUDIT_ENTRY_FIELDS
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

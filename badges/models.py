@@ -6,6 +6,8 @@ badges.urls by name; ids in URLs are random, never the primary key.
 
 import secrets
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -119,3 +121,93 @@ class BadgeClass(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IssuerRole(models.TextChoices):
+    """What a person does for a hub's issuer (as Badgr's owner, editor and staff); badges.permissions
+    says what each may do."""
+
+    OWNER = "owner", _("Owner")
+    EDITOR = "editor", _("Editor")
+    STAFF = "staff", _("Staff")
+
+
+class IssuerMembership(models.Model):
+    """One person's role for one issuer. Written only by the membership services, which keep at least
+    one owner and record every change in the audit log."""
+
+    issuer = models.ForeignKey(
+        Issuer, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("issuer")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="issuer_memberships",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=8, choices=IssuerRole.choices)
+    created_at = models.DateTimeField(_("member since"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("issuer membership")
+        verbose_name_plural = _("issuer memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "user"],
+                name="badges_one_membership_per_person_and_issuer",
+                violation_error_message=_("This person already has a role for this issuer."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["owner", "editor", "staff"]),
+                name="badges_issuer_role_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.issuer}"
+
+
+class AuditAction(models.TextChoices):
+    ASSERTION_ISSUED = "assertion_issued", _("Badge issued")
+    ASSERTIONS_ISSUED = "assertions_issued", _("Badges issued in a batch")
+    ASSERTION_REVOKED = "assertion_revoked", _("Badge revoked")
+    SIGNING_KEY_ROTATED = "signing_key_rotated", _("Signing key rotated")
+    SIGNING_KEY_REVOKED = "signing_key_revoked", _("Signing key revoked")
+    MEMBER_ADDED = "member_added", _("Person given a role")
+    MEMBER_CHANGED = "member_changed", _("Person's role changed")
+    MEMBER_REMOVED = "member_removed", _("Person's role taken away")
+
+
+class AuditEntry(models.Model):
+    """One line of an issuer's audit log: who did what to which object, when, and what it was before and
+    after. Written by the services in the same transaction as the change; never edited or deleted."""
+
+    issuer = models.ForeignKey(
+        Issuer, on_delete=models.PROTECT, related_name="audit_entries", verbose_name=_("issuer")
+    )
+    # Empty for the system itself (a shell command, demo data) or once the person's account is deleted.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=32)
+    # A public id where the object has one, so an entry can be matched with what verifiers see.
+    object_id = models.CharField(_("object id"), max_length=64)
+    before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["issuer", "-created_at"], name="badges_audit_issuer_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.object_type} {self.object_id}"

@@ -2,10 +2,18 @@
 with every id an absolute URL on SITE_URL, the one origin all badges are verified against."""
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 
-from badges.models import BadgeClass, Issuer, SigningKey, SigningKeyStatus
+from badges.models import (
+    AuditEntry,
+    BadgeClass,
+    Issuer,
+    IssuerMembership,
+    IssuerRole,
+    SigningKey,
+    SigningKeyStatus,
+)
 from badges.openbadges.documents import AlignmentData, BadgeClassData, IssuerData, KeyData
 
 # Keys an issuer profile vouches for: the one that signs now and those that signed before it.
@@ -120,3 +128,16 @@ def issuer_badge_classes(issuer: Issuer) -> QuerySet[BadgeClass]:
 
 def issuer_keys(issuer: Issuer) -> QuerySet[SigningKey]:
     return SigningKey.objects.filter(issuer=issuer).order_by("-created_at", "-id")
+
+
+def issuer_memberships(issuer: Issuer) -> QuerySet[IssuerMembership]:
+    """The people working on an issuer's badges: owners, then editors, then staff."""
+    rank = Case(*(When(role=role, then=Value(n)) for n, role in enumerate(IssuerRole.values)))
+    return (
+        IssuerMembership.objects.filter(issuer=issuer).select_related("user").order_by(rank, "user__username")
+    )
+
+
+def audit_entries(issuer: Issuer) -> QuerySet[AuditEntry]:
+    """An issuer's audit log, newest first."""
+    return AuditEntry.objects.filter(issuer=issuer).select_related("actor").order_by("-created_at", "-id")

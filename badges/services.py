@@ -1,10 +1,14 @@
-"""Writes to the badges app: issuers, their signing keys and badge classes. Each function runs in one
-transaction and checks its input, raising ValidationError with a message a person can act on."""
+"""Writes to the badges app: issuers, their signing keys, badge classes, who works on each issuer and
+the issuer's audit log. Each function runs in one transaction and checks its input, raising
+ValidationError with a message a person can act on. Whether the person asking may do it at all is
+badges.permissions' question, asked by the views before they call these."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -15,7 +19,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from badges.models import BadgeClass, Issuer, SigningKey, SigningKeyStatus
+from badges.models import (
+    AuditAction,
+    AuditEntry,
+    BadgeClass,
+    Issuer,
+    IssuerMembership,
+    IssuerRole,
+    SigningKey,
+    SigningKeyStatus,
+)
 from badges.openbadges import signing
 from badges.openbadges.documents import AlignmentData
 from badges.openbadges.svg import UnsafeSvg, sanitize_svg
@@ -30,6 +43,9 @@ MAX_ALIGNMENTS = 50
 ALIGNMENT_KEYS = ("targetName", "targetUrl", "targetDescription", "targetFramework", "targetCode")
 
 _http_url = URLValidator(schemes=["http", "https"])
+
+# Who made a change: a person (the request's user, signed in or not) or None for the system itself.
+Actor = User | AnonymousUser | None
 
 
 @dataclass(frozen=True)
@@ -217,8 +233,10 @@ def issuer_create(
     email: str,
     description: str = "",
     image: UploadedFile | None = None,
+    owner: User | None = None,
 ) -> Issuer:
-    """A hub's issuer profile with its first signing key, ready to sign and host badges."""
+    """A hub's issuer profile with its first signing key, ready to sign and host badges; `owner`, the
+    person creating it, becomes its first owner."""
     if Issuer.objects.filter(listing=listing).exists():
         raise ValidationError(
             _("%(listing)s already has a badge issuer."), code="duplicate", params={"listing": listing.name}
@@ -235,6 +253,8 @@ def issuer_create(
     _issuer_image_save(issuer=issuer, image=image)
     issuer.save()
     _signing_key_new(issuer=issuer)
+    if owner is not None:
+        _membership_new(issuer=issuer, user=owner, role=IssuerRole.OWNER, actor=owner)
     return issuer
 
 
@@ -260,29 +280,49 @@ def issuer_update(
 
 
 @transaction.atomic
-def signing_key_rotate(*, issuer: Issuer) -> SigningKey:
+def signing_key_rotate(*, issuer: Issuer, actor: Actor = None) -> SigningKey:
     """A new active key for `issuer`; the previous one is retired and keeps verifying what it signed."""
     # Locking the issuer row makes two rotations at once run one after the other.
     Issuer.objects.select_for_update().get(pk=issuer.pk)
-    SigningKey.objects.filter(issuer=issuer, status=SigningKeyStatus.ACTIVE).update(
-        status=SigningKeyStatus.RETIRED
+    active = SigningKey.objects.filter(issuer=issuer, status=SigningKeyStatus.ACTIVE)
+    retired_id = active.values_list("public_id", flat=True).first()
+    active.update(status=SigningKeyStatus.RETIRED)
+    key = _signing_key_new(issuer=issuer)
+    audit_record(
+        issuer=issuer,
+        actor=actor,
+        action=AuditAction.SIGNING_KEY_ROTATED,
+        obj_type="signing_key",
+        obj_id=key.public_id,
+        before={"active_key": retired_id},
+        after={"active_key": key.public_id, "retired_key": retired_id},
     )
-    return _signing_key_new(issuer=issuer)
+    return key
 
 
 @transaction.atomic
-def signing_key_revoke(*, key: SigningKey) -> SigningKey:
+def signing_key_revoke(*, key: SigningKey, actor: Actor = None) -> SigningKey:
     """Stop trusting a (compromised) key. Revoking the active key also makes a new active one, so the
     issuer can keep signing; badges the revoked key signed no longer verify."""
     key = SigningKey.objects.select_for_update().get(pk=key.pk)
     if key.status == SigningKeyStatus.REVOKED:
         raise ValidationError(_("This signing key is already revoked."), code="already_revoked")
-    was_active = key.status == SigningKeyStatus.ACTIVE
+    status_before = key.status
     key.status = SigningKeyStatus.REVOKED
     key.revoked_at = timezone.now()
     key.save(update_fields=["status", "revoked_at"])
-    if was_active:
-        _signing_key_new(issuer=key.issuer)
+    after: dict[str, Any] = {"status": key.status}
+    if status_before == SigningKeyStatus.ACTIVE:
+        after["active_key"] = _signing_key_new(issuer=key.issuer).public_id
+    audit_record(
+        issuer=key.issuer,
+        actor=actor,
+        action=AuditAction.SIGNING_KEY_REVOKED,
+        obj_type="signing_key",
+        obj_id=key.public_id,
+        before={"status": status_before},
+        after=after,
+    )
     return key
 
 
@@ -349,3 +389,147 @@ def badge_class_create(
     )
     badge_class.save()
     return badge_class
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    issuer: Issuer,
+    actor: Actor,
+    action: str,
+    obj_type: str,
+    obj_id: str,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Add a line to `issuer`'s audit log. Call it inside the transaction of the change it describes, so
+    the line is written exactly when the change is. There is no service to edit or delete one."""
+    if action not in AuditAction.values:
+        # A programming error, not user input: every audited action is listed in AuditAction.
+        raise ValueError(f"Unknown audit action {action!r}; add it to badges.models.AuditAction.")
+    return AuditEntry.objects.create(
+        issuer=issuer,
+        actor=actor if isinstance(actor, User) else None,
+        action=action,
+        object_type=obj_type,
+        object_id=str(obj_id),
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
+    )
+
+
+def _person(user: User) -> str:
+    return user.email or user.get_username()
+
+
+def _membership_state(membership: IssuerMembership) -> dict[str, Any]:
+    """A membership as the audit log keeps it: enough to tell who it was after the account is gone."""
+    return {"user_id": membership.user_id, "user": _person(membership.user), "role": membership.role}
+
+
+def _role_checked(role: str) -> IssuerRole:
+    if role not in IssuerRole.values:
+        raise ValidationError(
+            _("“%(role)s” is not a role; choose owner, editor or staff."),
+            code="unknown_role",
+            params={"role": role},
+        )
+    return IssuerRole(role)
+
+
+def _membership_new(*, issuer: Issuer, user: User, role: IssuerRole, actor: Actor) -> IssuerMembership:
+    if IssuerMembership.objects.filter(issuer=issuer, user=user).exists():
+        raise ValidationError(
+            _("%(person)s already has a role for %(issuer)s; change that role instead."),
+            code="already_member",
+            params={"person": _person(user), "issuer": issuer.name},
+        )
+    membership = IssuerMembership.objects.create(issuer=issuer, user=user, role=role)
+    audit_record(
+        issuer=issuer,
+        actor=actor,
+        action=AuditAction.MEMBER_ADDED,
+        obj_type="issuer_membership",
+        obj_id=str(membership.pk),
+        after=_membership_state(membership),
+    )
+    return membership
+
+
+def issuer_member_check(*, membership: IssuerMembership, role: str | None) -> None:
+    """Raise ValidationError if `membership` may not take `role` (None: may not be removed): an issuer
+    never loses its last owner, or nobody but a site administrator could manage it any more.
+
+    The services call this after locking the issuer; forms call it to show the refusal beside the field.
+    """
+    if role is not None:
+        _role_checked(role)
+    if membership.role != IssuerRole.OWNER or role == IssuerRole.OWNER:
+        return
+    other_owners = IssuerMembership.objects.filter(issuer_id=membership.issuer_id, role=IssuerRole.OWNER)
+    if not other_owners.exclude(pk=membership.pk).exists():
+        raise ValidationError(
+            _("%(person)s is the only owner of %(issuer)s; make someone else an owner first."),
+            code="last_owner",
+            params={"person": _person(membership.user), "issuer": membership.issuer.name},
+        )
+
+
+def _membership_locked(membership: IssuerMembership) -> IssuerMembership:
+    # Locking the issuer row first makes two changes to its people run one after the other, so two owners
+    # demoting each other at once cannot leave it with none.
+    Issuer.objects.select_for_update().get(pk=membership.issuer_id)
+    try:
+        return IssuerMembership.objects.select_related("issuer", "user").get(pk=membership.pk)
+    except IssuerMembership.DoesNotExist:
+        raise ValidationError(
+            _("This person no longer has a role for this issuer."), code="unknown_membership"
+        ) from None
+
+
+@transaction.atomic
+def issuer_member_add(*, issuer: Issuer, user: User, role: str, actor: Actor) -> IssuerMembership:
+    """Give `user` a role for `issuer`. Refused for someone who already has one (change it instead)."""
+    checked_role = _role_checked(role)
+    Issuer.objects.select_for_update().get(pk=issuer.pk)
+    return _membership_new(issuer=issuer, user=user, role=checked_role, actor=actor)
+
+
+@transaction.atomic
+def issuer_member_change(*, membership: IssuerMembership, role: str, actor: Actor) -> IssuerMembership:
+    """Give a member another role; the issuer's last owner keeps theirs. Asking for the role they
+    already have changes and records nothing."""
+    checked_role = _role_checked(role)
+    current = _membership_locked(membership)
+    if current.role == checked_role:
+        return current
+    issuer_member_check(membership=current, role=checked_role)
+    before = _membership_state(current)
+    current.role = checked_role
+    current.save(update_fields=["role"])
+    audit_record(
+        issuer=current.issuer,
+        actor=actor,
+        action=AuditAction.MEMBER_CHANGED,
+        obj_type="issuer_membership",
+        obj_id=str(current.pk),
+        before=before,
+        after=_membership_state(current),
+    )
+    return current
+
+
+@transaction.atomic
+def issuer_member_remove(*, membership: IssuerMembership, actor: Actor) -> None:
+    """Take a person's role for an issuer away; the issuer's last owner stays."""
+    current = _membership_locked(membership)
+    issuer_member_check(membership=current, role=None)
+    audit_record(
+        issuer=current.issuer,
+        actor=actor,
+        action=AuditAction.MEMBER_REMOVED,
+        obj_type="issuer_membership",
+        obj_id=str(current.pk),
+        before=_membership_state(current),
+    )
+    current.delete()

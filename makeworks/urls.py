@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("console/", include("passport.console.urls")),
     path("", include("directory.urls")),
     prefix_default_language=False,
 )

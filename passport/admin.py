@@ -103,7 +103,9 @@ class AssertionAdmin(admin.ModelAdmin):
             revoked = 0
             for assertion in queryset.filter(revoked=False):
                 try:
-                    services.assertion_revoke(assertion=assertion, reason=form.cleaned_data["reason"])
+                    services.assertion_revoke(
+                        assertion=assertion, reason=form.cleaned_data["reason"], actor=request.user
+                    )
                 except ValidationError as error:
                     self.message_user(request, " ".join(error.messages), messages.ERROR)
                 else:

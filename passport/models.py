@@ -2,10 +2,11 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from badges.models import BadgeClass, SigningKey
+from badges.models import BadgeClass, Issuer, SigningKey
 
 # 16 random bytes: a public id nobody can guess or count through, short enough for a URL.
 PUBLIC_ID_BYTES = 16
@@ -20,9 +21,44 @@ def new_public_id() -> str:
             return candidate
 
 
+# An assertion is delivered once it is baked and no address waits for the award e-mail (it was sent,
+# the badge was revoked first, or no e-mail was asked for).
+DELIVERED = models.Q(baked_at__isnull=False, pending_email="")
+
+
 class VerificationType(models.TextChoices):
     HOSTED = "hosted", _("Hosted")
     SIGNED = "signed", _("Signed")
+
+
+class IssueBatch(models.Model):
+    """Badges of one class awarded together from a bulk upload; its assertions say how far baking and
+    e-mailing have got."""
+
+    issuer = models.ForeignKey(
+        Issuer, on_delete=models.PROTECT, related_name="issue_batches", verbose_name=_("issuer")
+    )
+    badge_class = models.ForeignKey(
+        BadgeClass, on_delete=models.PROTECT, related_name="issue_batches", verbose_name=_("badge class")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    total = models.PositiveIntegerField(_("number of badges"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("issue batch")
+        verbose_name_plural = _("issue batches")
+
+    def __str__(self) -> str:
+        return f"{self.badge_class.name} × {self.total}"
 
 
 class Assertion(models.Model):
@@ -63,6 +99,19 @@ class Assertion(models.Model):
     baked_image = models.FileField(_("baked image"), upload_to="badges/baked/", blank=True)
     baked_at = models.DateTimeField(_("baked at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Set when staff ask for the award e-mail again; a resend is waiting while it is later than emailed_at.
+    resend_requested_at = models.DateTimeField(_("e-mail resend requested at"), null=True, blank=True)
+    # Set by a bake or e-mail task that gave up for good; cleared when the e-mail is tried again.
+    delivery_failed_at = models.DateTimeField(_("delivery failed at"), null=True, blank=True)
+    delivery_failure = models.CharField(_("delivery failure"), max_length=500, blank=True)
+    batch = models.ForeignKey(
+        IssueBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assertions",
+        verbose_name=_("issue batch"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

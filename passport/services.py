@@ -4,6 +4,10 @@ Issuing records the assertion (signing it with the issuer's active key when aske
 for when the row is committed: one bakes the assertion into the badge image, the other e-mails the
 earner. Both lock the row and check what was already done, so a retried or duplicated task neither bakes
 nor sends twice; the e-mail bakes first if the bake has not run yet, so it always carries the image.
+
+A bulk upload is issued as an IssueBatch, whose progress is read from its assertions: delivered (baked,
+and e-mailed unless no e-mail was due), failed (a task gave up and said so in `delivery_failed_at`), or
+pending. Staff may ask for the award e-mail again, once per request (`resend_requested_at`).
 """
 
 from collections.abc import Sequence
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
@@ -21,14 +26,16 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from badges.models import BadgeClass, SigningKey, SigningKeyStatus
+from badges.models import AuditAction, BadgeClass, SigningKey, SigningKeyStatus
 from badges.openbadges import baking, documents, recipient, signing
-from badges.services import signing_key_private_pem
+from badges.services import Actor, audit_record, signing_key_private_pem
 from passport import selectors
-from passport.models import Assertion, VerificationType, new_public_id
+from passport.models import DELIVERED, Assertion, IssueBatch, VerificationType, new_public_id
 from passport.selectors import ImageFormat
 
 MAX_REASON_LENGTH = 1000
+# As long as Assertion.delivery_failure holds.
+MAX_FAILURE_LENGTH = 500
 BATCH_SIZE = 1000
 # Ids per baking or e-mail task of a batch: one task each would queue thousands of messages.
 TASK_CHUNK = 200
@@ -44,6 +51,16 @@ class Award:
     evidence_url: str = ""
     evidence_narrative: str = ""
     narrative: str = ""
+    # When this award was earned, if not when its batch says (a bulk upload's "issued date" column).
+    issued_on: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AwardProblem:
+    """Why one award of a batch cannot be issued; `row` is its position in the batch, from 1."""
+
+    row: int
+    message: str
 
 
 @transaction.atomic
@@ -59,6 +76,7 @@ def assertion_issue(
     expires: datetime | None = None,
     issued_on: datetime | None = None,
     send_email: bool = True,
+    actor: Actor = None,
 ) -> Assertion:
     """Award a badge to the holder of an e-mail address, hosted or signed with the issuer's active key.
 
@@ -77,6 +95,14 @@ def assertion_issue(
     key = _active_key(badge_class=current) if signed else None
     _sign_all([assertion], key)
     assertion.save(force_insert=True)
+    audit_record(
+        issuer=current.issuer,
+        actor=actor,
+        action=AuditAction.ASSERTION_ISSUED,
+        obj_type="assertion",
+        obj_id=assertion.public_id,
+        after={"badge_class": current.public_id, "verification": assertion.verification_type},
+    )
     _queue_bake_and_email(assertion_id=assertion.pk, send_email=send_email)
     return assertion
 
@@ -90,34 +116,133 @@ def assertions_issue(
     expires: datetime | None = None,
     issued_on: datetime | None = None,
     send_email: bool = True,
+    actor: Actor = None,
+    batch: IssueBatch | None = None,
 ) -> list[Assertion]:
     """Award one badge class to many people at once, all or none: every award is checked before any
     is written, and a ValidationError lists each refused one by its position (row 1 is the first).
-    The key is read and decrypted once, and the rows are inserted together, so a batch signs nearly as
-    fast as the key can."""
+    An award's own `issued_on` wins over the batch's. The key is read and decrypted once, and the rows
+    are inserted together, so a batch signs nearly as fast as the key can."""
     current = _current_badge_class(badge_class)
-    issued_on, expires = _dates(current, issued_on, expires)
-    assertions, problems = [], []
-    for row, award in enumerate(awards, start=1):
-        try:
-            assertions.append(
-                _unsaved_assertion(
-                    current, award, signed=signed, issued_on=issued_on, expires=expires, send_email=send_email
-                )
-            )
-        except ValidationError as error:
-            problems += [
-                _("Row %(row)d: %(problem)s") % {"row": row, "problem": message} for message in error.messages
-            ]
+    assertions, problems = _unsaved_assertions(
+        current, awards, signed=signed, issued_on=issued_on, expires=expires, send_email=send_email
+    )
     if problems:
-        raise ValidationError(problems, code="invalid_rows")
+        raise ValidationError(
+            [_("Row %(row)d: %(problem)s") % {"row": p.row, "problem": p.message} for p in problems],
+            code="invalid_rows",
+        )
+    for assertion in assertions:
+        assertion.batch = batch
     key = _active_key(badge_class=current) if signed else None
     _sign_all(assertions, key)
     created = Assertion.objects.bulk_create(assertions, batch_size=BATCH_SIZE)
+    audit_record(
+        issuer=current.issuer,
+        actor=actor,
+        action=AuditAction.ASSERTIONS_ISSUED,
+        obj_type="badge_class",
+        obj_id=current.public_id,
+        after={
+            "count": len(created),
+            "verification": VerificationType.SIGNED if signed else VerificationType.HOSTED,
+            "assertions": [assertion.public_id for assertion in created],
+        },
+    )
     ids = [assertion.pk for assertion in created]
     for start in range(0, len(ids), TASK_CHUNK):
         _queue_batch(ids[start : start + TASK_CHUNK], send_email=send_email)
     return created
+
+
+def awards_check(
+    *,
+    badge_class: BadgeClass,
+    awards: Sequence[Award],
+    signed: bool = False,
+    expires: datetime | None = None,
+    issued_on: datetime | None = None,
+) -> list[AwardProblem]:
+    """What assertions_issue would refuse in these awards, row by row, writing nothing: a bulk upload's
+    preview. Raises ValidationError for what concerns the whole batch (an unknown badge class, dates
+    out of order, a signed batch from an issuer without an active key)."""
+    current = _current_badge_class(badge_class)
+    _, problems = _unsaved_assertions(
+        current, awards, signed=signed, issued_on=issued_on, expires=expires, send_email=False
+    )
+    if signed:
+        _active_key(badge_class=current)
+    return problems
+
+
+def _unsaved_assertions(
+    badge_class: BadgeClass,
+    awards: Sequence[Award],
+    *,
+    signed: bool,
+    issued_on: datetime | None,
+    expires: datetime | None,
+    send_email: bool,
+) -> tuple[list[Assertion], list[AwardProblem]]:
+    # The batch's own dates are checked once, and only if some award takes them, so that a bad expiry
+    # is one error rather than one per row.
+    batch_dates = None
+    if any(award.issued_on is None for award in awards):
+        batch_dates = _dates(badge_class, issued_on, expires)
+    assertions: list[Assertion] = []
+    problems: list[AwardProblem] = []
+    for row, award in enumerate(awards, start=1):
+        try:
+            if award.issued_on is None and batch_dates is not None:
+                award_issued_on, award_expires = batch_dates
+            else:
+                award_issued_on, award_expires = _dates(badge_class, award.issued_on, expires)
+            assertions.append(
+                _unsaved_assertion(
+                    badge_class,
+                    award,
+                    signed=signed,
+                    issued_on=award_issued_on,
+                    expires=award_expires,
+                    send_email=send_email,
+                )
+            )
+        except ValidationError as error:
+            problems += [AwardProblem(row, message) for message in error.messages]
+    return assertions, problems
+
+
+@transaction.atomic
+def issue_batch_create(
+    *,
+    badge_class: BadgeClass,
+    awards: Sequence[Award],
+    created_by: User | None = None,
+    signed: bool = False,
+    expires: datetime | None = None,
+    send_email: bool = True,
+) -> IssueBatch:
+    """Issue a bulk upload's awards as one batch, all or none (see assertions_issue); its progress is
+    then read from its assertions as the tasks bake and e-mail them."""
+    if not awards:
+        raise ValidationError(_("A batch needs at least one award."), code="empty_batch")
+    current = _current_badge_class(badge_class)
+    batch = IssueBatch.objects.create(
+        issuer=current.issuer,
+        badge_class=current,
+        created_by=created_by,
+        total=len(awards),
+    )
+    assertions_issue(
+        badge_class=current,
+        awards=awards,
+        signed=signed,
+        expires=expires,
+        send_email=send_email,
+        actor=created_by,
+        batch=batch,
+    )
+    return batch
 
 
 def _queue_batch(assertion_ids: list[int], *, send_email: bool) -> None:
@@ -227,7 +352,7 @@ def _queue_bake_and_email(*, assertion_id: int, send_email: bool) -> None:
 
 
 @transaction.atomic
-def assertion_revoke(*, assertion: Assertion, reason: str) -> Assertion:
+def assertion_revoke(*, assertion: Assertion, reason: str, actor: Actor = None) -> Assertion:
     """Revoke an assertion for good, with the reason verifiers will show; an unsent award e-mail is
     dropped. Raises ValidationError without a reason, or when the assertion is already revoked."""
     reason = reason.strip()
@@ -250,7 +375,107 @@ def assertion_revoke(*, assertion: Assertion, reason: str) -> Assertion:
     locked.revoked_at = timezone.now()
     locked.pending_email = ""
     locked.save(update_fields=["revoked", "revocation_reason", "revoked_at", "pending_email"])
+    audit_record(
+        issuer=locked.badge_class.issuer,
+        actor=actor,
+        action=AuditAction.ASSERTION_REVOKED,
+        obj_type="assertion",
+        obj_id=locked.public_id,
+        before={"revoked": False},
+        after={"revoked": True, "reason": reason},
+    )
     return locked
+
+
+@transaction.atomic
+def assertions_revoke(
+    *, assertions: Sequence[Assertion], reason: str, actor: Actor = None
+) -> list[Assertion]:
+    """Revoke several assertions with one reason, all or none; those already revoked keep their own
+    reason and are left out of the result."""
+    ids = [assertion.pk for assertion in assertions]
+    # Locked in id order, so two bulk revokes of overlapping sets cannot deadlock.
+    unrevoked = Assertion.objects.select_for_update().filter(pk__in=ids, revoked=False).order_by("pk")
+    return [assertion_revoke(assertion=assertion, reason=reason, actor=actor) for assertion in unrevoked]
+
+
+@transaction.atomic
+def assertion_email_resend(*, assertion: Assertion, recipient_email: str = "") -> bool:
+    """Queue the award e-mail again: after a delivery failure, or, given the earner's address (only its
+    hash is kept once the first e-mail went), to send a new copy.
+
+    Idempotent: while an e-mail is already waiting to go, asking again queues nothing and returns
+    False. The e-mail task sends once per request, because it sends only while `resend_requested_at`
+    is later than `emailed_at` and empties the address when it has sent. Raises ValidationError for a
+    revoked badge, or for a missing address or one that is not the earner's.
+    """
+    locked = Assertion.objects.select_for_update().filter(pk=assertion.pk).first()
+    if locked is None:
+        raise ValidationError(_("This assertion does not exist."), code="unknown")
+    if locked.revoked:
+        raise ValidationError(_("A revoked badge is not e-mailed again."), code="revoked")
+    if locked.pending_email and locked.delivery_failed_at is None:
+        return False
+    if not locked.pending_email:
+        locked.pending_email = _earner_address(locked, recipient_email)
+    locked.resend_requested_at = timezone.now()
+    locked.delivery_failed_at = None
+    locked.delivery_failure = ""
+    locked.save(
+        update_fields=["pending_email", "resend_requested_at", "delivery_failed_at", "delivery_failure"]
+    )
+    _queue_email(assertion_id=locked.pk)
+    return True
+
+
+def _earner_address(assertion: Assertion, recipient_email: str) -> str:
+    email = recipient_email.strip()
+    if not email:
+        raise ValidationError(
+            {"recipient_email": _("Type the earner's e-mail address: only its hash was kept.")},
+            code="required",
+        )
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(
+            {"recipient_email": _("“%(email)s” is not an e-mail address.") % {"email": email}},
+            code="invalid",
+        ) from None
+    if not recipient.identity_matches(assertion.recipient_identity, assertion.recipient_salt, email):
+        raise ValidationError(
+            {"recipient_email": _("This is not the address the badge was awarded to.")}, code="mismatch"
+        )
+    return email
+
+
+def _queue_email(*, assertion_id: int) -> None:
+    # Imported here because the task module imports this one to call the services it runs.
+    from passport.tasks import email_assertion
+
+    transaction.on_commit(lambda: email_assertion.delay(assertion_id))
+
+
+@transaction.atomic
+def issue_batch_retry(*, batch: IssueBatch) -> int:
+    """Queue the bake and award e-mail again for those of a batch's assertions whose delivery failed
+    (after a mail server outage, say); returns how many. Asking twice queues nothing more, since a
+    retried assertion no longer counts as failed, and the tasks skip what is done."""
+    failed = Assertion.objects.select_for_update().filter(batch=batch, delivery_failed_at__isnull=False)
+    ids = list(failed.exclude(DELIVERED).order_by("pk").values_list("pk", flat=True))
+    Assertion.objects.filter(pk__in=ids).update(delivery_failed_at=None, delivery_failure="")
+    for start in range(0, len(ids), TASK_CHUNK):
+        _queue_batch(ids[start : start + TASK_CHUNK], send_email=True)
+    return len(ids)
+
+
+@transaction.atomic
+def assertions_delivery_fail(*, assertion_ids: Sequence[int], reason: str) -> int:
+    """Mark the undelivered ones of these assertions as failed, for a bake or e-mail task that has given
+    up for good; returns how many. Delivered ones are left alone, so a task that failed after finishing
+    some of its assertions blames only the rest."""
+    failed = Assertion.objects.filter(pk__in=list(assertion_ids)).exclude(DELIVERED)
+    return failed.update(delivery_failed_at=timezone.now(), delivery_failure=reason[:MAX_FAILURE_LENGTH])
 
 
 def _locked_assertion(assertion_id: int) -> Assertion | None:
@@ -299,7 +524,9 @@ def assertion_email(*, assertion_id: int) -> bool:
     assertion_bake(assertion_id=assertion_id)
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         assertion = _locked_assertion(assertion_id)
-        if assertion is None or assertion.emailed_at is not None or not assertion.pending_email:
+        if assertion is None or not assertion.pending_email:
+            return False
+        if assertion.emailed_at is not None and not _resend_waiting(assertion):
             return False
         if assertion.revoked:
             assertion.pending_email = ""
@@ -311,6 +538,11 @@ def assertion_email(*, assertion_id: int) -> bool:
         assertion.pending_email = ""
         assertion.save(update_fields=["emailed_at", "pending_email"])
         return True
+
+
+def _resend_waiting(assertion: Assertion) -> bool:
+    requested, sent = assertion.resend_requested_at, assertion.emailed_at
+    return requested is not None and (sent is None or requested > sent)
 
 
 def _award_message(assertion: Assertion) -> EmailMultiAlternatives:

@@ -1,34 +1,71 @@
 """The passport's Celery tasks. Each takes an assertion id, calls a service and does no harm run twice."""
 
+import logging
 from smtplib import SMTPException
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.db import DatabaseError
 
 from passport import services
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryTask(Task):
+    """A bake or e-mail task that, once it has given up for good, marks the assertions it did not
+    deliver as failed, so the console shows them as failed rather than forever pending."""
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        ids = args[0] if args else kwargs.get("assertion_ids", kwargs.get("assertion_id"))
+        try:
+            services.assertions_delivery_fail(
+                assertion_ids=ids if isinstance(ids, list) else [ids], reason=f"{type(exc).__name__}: {exc}"
+            )
+        except DatabaseError:
+            # Recording the failure must not hide the error that caused it, which Celery logs next.
+            logger.exception("Could not mark assertions %s as failed", ids)
 
 
 # Storage that is briefly unavailable is retried a few times; a badge image that cannot be baked is a
 # lasting fault (BakingError) and fails at once, visibly, in the worker's log.
-@shared_task(autoretry_for=(OSError,), retry_backoff=10, retry_backoff_max=300, max_retries=5)
+@shared_task(
+    base=DeliveryTask, autoretry_for=(OSError,), retry_backoff=10, retry_backoff_max=300, max_retries=5
+)
 def bake_assertion(assertion_id: int) -> None:
     services.assertion_bake(assertion_id=assertion_id)
 
 
 # A mail server that is down or refusing is retried ten times, after random waits of up to 30 s, 1 min,
-# 2 min, ... then 10 min (at most about an hour in all); after that the award e-mail stays unsent.
-@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_backoff_max=600, max_retries=10)
+# 2 min, ... then 10 min (at most about an hour in all); after that the award e-mail stays unsent and
+# the assertion is marked failed until staff ask for it again.
+@shared_task(
+    base=DeliveryTask,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=10,
+)
 def email_assertion(assertion_id: int) -> None:
     services.assertion_email(assertion_id=assertion_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=10, retry_backoff_max=300, max_retries=5)
+@shared_task(
+    base=DeliveryTask, autoretry_for=(OSError,), retry_backoff=10, retry_backoff_max=300, max_retries=5
+)
 def bake_assertions(assertion_ids: list[int]) -> None:
     """A batch's bakes; each is skipped when already done, so a retry redoes only what is missing."""
     for assertion_id in assertion_ids:
         services.assertion_bake(assertion_id=assertion_id)
 
 
-@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_backoff_max=600, max_retries=10)
+@shared_task(
+    base=DeliveryTask,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=10,
+)
 def email_assertions(assertion_ids: list[int]) -> None:
     """A batch's award e-mails; each is skipped when already sent, so a retry never sends one twice."""
     for assertion_id in assertion_ids:

@@ -5,11 +5,12 @@ import io
 from typing import Any
 
 import factory
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from badges import services as badge_services
-from badges.models import BadgeClass, Issuer
+from badges.models import BadgeClass, Issuer, IssuerMembership, IssuerRole
 from directory import services
 from directory.models import Listing, ListingKind, ListingStatus, Node, Term, Vocabulary
 
@@ -92,3 +93,30 @@ class BadgeClassFactory(factory.django.DjangoModelFactory[BadgeClass]):
     @classmethod
     def _create(cls, model_class: type[BadgeClass], *args: Any, **kwargs: Any) -> BadgeClass:
         return badge_services.badge_class_create(**kwargs)
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"person-{n}")
+    email = factory.LazyAttribute(lambda person: f"{person.username}@example.org")
+
+    @classmethod
+    def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
+        return User.objects.create_user(**kwargs)
+
+
+class IssuerMembershipFactory(factory.django.DjangoModelFactory[IssuerMembership]):
+    """A person with a role for an issuer, given through the membership service (so it is audited)."""
+
+    class Meta:
+        model = IssuerMembership
+
+    issuer = factory.SubFactory(IssuerFactory)
+    user = factory.SubFactory(UserFactory)
+    role = IssuerRole.STAFF
+
+    @classmethod
+    def _create(cls, model_class: type[IssuerMembership], *args: Any, **kwargs: Any) -> IssuerMembership:
+        return badge_services.issuer_member_add(actor=None, **kwargs)

@@ -1,0 +1,106 @@
+"""Who may do what with a hub's badges: the one place that says so. The staff console, the admin and any
+API ask `can()` or call `require()`; nothing else decides.
+
+A person's role is worked out per issuer: an owner, editor or staff member of that issuer (an
+`IssuerMembership`), or a site administrator, who may do everything everywhere. An owner of hub A is
+nobody at all where hub B is concerned.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from badges.models import Issuer, IssuerMembership, IssuerRole
+
+# The role of a site administrator, who holds no membership yet may do everything on every issuer.
+SITE_ADMIN = "admin"
+
+
+class IssuerAction(StrEnum):
+    VIEW = "view"  # see the hub's badge classes and assertions
+    ISSUE = "issue"  # issue one badge or a batch, re-send the award e-mail
+    REVOKE = "revoke"
+    MANAGE_BADGE_CLASSES = "manage_badge_classes"  # create badge classes
+    MANAGE_ISSUER = "manage_issuer"  # edit the issuer profile, rotate and revoke its keys
+    MANAGE_STAFF = "manage_staff"  # give people roles, change and take them away
+    READ_AUDIT_LOG = "read_audit_log"
+
+
+# Which roles may take each action. A role is never implied by another here: each row names them all.
+RULES: dict[IssuerAction, frozenset[str]] = {
+    IssuerAction.VIEW: frozenset({IssuerRole.STAFF, IssuerRole.EDITOR, IssuerRole.OWNER, SITE_ADMIN}),
+    IssuerAction.ISSUE: frozenset({IssuerRole.EDITOR, IssuerRole.OWNER, SITE_ADMIN}),
+    IssuerAction.REVOKE: frozenset({IssuerRole.EDITOR, IssuerRole.OWNER, SITE_ADMIN}),
+    IssuerAction.MANAGE_BADGE_CLASSES: frozenset({IssuerRole.EDITOR, IssuerRole.OWNER, SITE_ADMIN}),
+    IssuerAction.MANAGE_ISSUER: frozenset({IssuerRole.OWNER, SITE_ADMIN}),
+    IssuerAction.MANAGE_STAFF: frozenset({IssuerRole.OWNER, SITE_ADMIN}),
+    IssuerAction.READ_AUDIT_LOG: frozenset({IssuerRole.OWNER, SITE_ADMIN}),
+}
+
+# What each action is, as the refusal message names it.
+ACTION_DESCRIPTIONS = {
+    IssuerAction.VIEW: gettext_lazy("see this hub's badges"),
+    IssuerAction.ISSUE: gettext_lazy("issue badges"),
+    IssuerAction.REVOKE: gettext_lazy("revoke badges"),
+    IssuerAction.MANAGE_BADGE_CLASSES: gettext_lazy("create badge classes"),
+    IssuerAction.MANAGE_ISSUER: gettext_lazy("change the issuer profile or its signing keys"),
+    IssuerAction.MANAGE_STAFF: gettext_lazy("change who works on this hub's badges"),
+    IssuerAction.READ_AUDIT_LOG: gettext_lazy("read the audit log"),
+}
+
+
+def issuer_role(user: User | AnonymousUser, issuer: Issuer) -> str | None:
+    """SITE_ADMIN for a site administrator, else the person's IssuerRole value for `issuer`, or None when
+    they have no role there (anonymous visitors and deactivated accounts never have one)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return SITE_ADMIN
+    return IssuerMembership.objects.filter(issuer=issuer, user=user).values_list("role", flat=True).first()
+
+
+def can(user: User | AnonymousUser, action: IssuerAction, issuer: Issuer) -> bool:
+    return issuer_role(user, issuer) in RULES[action]
+
+
+def allowed_actions(user: User | AnonymousUser, issuer: Issuer) -> dict[str, bool]:
+    """`can()` for every action on one issuer, working out the role once: {action: allowed}."""
+    held = issuer_role(user, issuer)
+    return {action.value: held in allowed for action, allowed in RULES.items()}
+
+
+def require(user: User | AnonymousUser, action: IssuerAction, issuer: Issuer) -> None:
+    """Raise unless `user` may take `action` on `issuer`: Http404 when they have no role there at all,
+    so another hub's ids are not even confirmed to exist; PermissionDenied, saying why, otherwise."""
+    held = issuer_role(user, issuer)
+    if held is None:
+        raise Http404(_("No such hub among yours."))
+    if held not in RULES[action]:
+        raise PermissionDenied(
+            _("As %(role)s of %(issuer)s you may not %(action)s; ask one of its owners if you need to.")
+            % {
+                "role": _role_label(held),
+                "issuer": issuer.name,
+                "action": ACTION_DESCRIPTIONS[action],
+            }
+        )
+
+
+def _role_label(held: str) -> str:
+    if held in IssuerRole.values:
+        return str(IssuerRole(held).label).lower()
+    return _("site administrator")
+
+
+def issuers_for(user: User | AnonymousUser) -> QuerySet[Issuer]:
+    """The issuers `user` has any role on, by name; every issuer for a site administrator."""
+    if not user.is_authenticated or not user.is_active:
+        return Issuer.objects.none()
+    if user.is_superuser:
+        return Issuer.objects.order_by("name")
+    return Issuer.objects.filter(memberships__user=user).order_by("name")
