@@ -40,26 +40,10 @@ VERIFICATION_HELP = _(
 )
 
 
-class IssueForm(forms.Form):
+class AwardOptionsForm(forms.Form):
+    """What every award of a page shares: the hub's badge class, hosted or signed, and an expiry."""
+
     badge_class = forms.ModelChoiceField(queryset=BadgeClass.objects.none())
-    recipient_email = forms.EmailField(
-        label=_("Earner's e-mail address"),
-        help_text=_("The badge is sent here; afterwards only a salted hash of the address is kept."),
-    )
-    recipient_name = forms.CharField(label=_("Earner's name"), max_length=200, required=False)
-    evidence_url = forms.URLField(
-        label=_("Evidence web address"),
-        max_length=500,
-        assume_scheme="https",
-        required=False,
-        help_text=_("A page showing the work, e.g. photos of the finished piece."),
-    )
-    narrative = forms.CharField(
-        label=_("How it was earned"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Shown on the badge's page. Markdown."),
-    )
     verification = forms.ChoiceField(
         label=_("Verification"),
         choices=VerificationType.choices,
@@ -79,15 +63,33 @@ class IssueForm(forms.Form):
         self.fields["badge_class"] = _badge_class_field(badge_classes)
 
 
-class BulkUploadForm(forms.Form):
-    badge_class = forms.ModelChoiceField(queryset=BadgeClass.objects.none())
-    verification = forms.ChoiceField(
-        label=_("Verification"),
-        choices=VerificationType.choices,
-        initial=VerificationType.HOSTED,
-        widget=forms.RadioSelect,
-        help_text=VERIFICATION_HELP,
+class IssueForm(AwardOptionsForm):
+    field_order = [
+        "badge_class", "recipient_email", "recipient_name", "evidence_url", "narrative",
+        "verification", "expires",
+    ]  # fmt: skip
+    recipient_email = forms.EmailField(
+        label=_("Earner's e-mail address"),
+        help_text=_("The badge is sent here; afterwards only a salted hash of the address is kept."),
     )
+    recipient_name = forms.CharField(label=_("Earner's name"), max_length=200, required=False)
+    evidence_url = forms.URLField(
+        label=_("Evidence web address"),
+        max_length=500,
+        assume_scheme="https",
+        required=False,
+        help_text=_("A page showing the work, e.g. photos of the finished piece."),
+    )
+    narrative = forms.CharField(
+        label=_("How it was earned"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the badge's page. Markdown."),
+    )
+
+
+class BulkUploadForm(AwardOptionsForm):
+    field_order = ["badge_class", "verification", "expires", "file"]
     expires = forms.DateField(
         label=_("Expires on"),
         required=False,
@@ -98,10 +100,6 @@ class BulkUploadForm(forms.Form):
         label=_("CSV file (UTF-8)"),
         help_text=_("Columns: email, name, evidence, narrative, issued date. Only email is required."),
     )
-
-    def __init__(self, *args: Any, badge_classes: QuerySet[BadgeClass], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["badge_class"] = _badge_class_field(badge_classes)
 
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
