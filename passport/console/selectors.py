@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass, Issuer
 from badges.openbadges import recipient
-from directory.services.opendata import cell_neutralise
+from makeworks.lib.spreadsheet import cell_neutralise
 from passport import selectors
 from passport.models import DELIVERED, Assertion, IssueBatch
 

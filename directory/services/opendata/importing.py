@@ -1,271 +1,40 @@
-"""Open data in and out: the published catalogue as CSV or JSON, and listings imported from CSV.
-
-Export: one row per published listing, read a chunk at a time so 100,000 listings never sit in memory,
-never with the private contact e-mail or phone. The data is published under CC BY 4.0.
-
-CSV layout (the same columns in and out; `updated_at` is written on export and ignored on import):
-
-- list fields (social links, batch sizes, languages, ...) and the four term columns (materials,
-  processes, sectors, services, as term slugs) hold their items joined by "|"; an item that itself
-  contains "|" or "\\" has it escaped with a backslash ("\\|", "\\\\"). Items are trimmed on import.
-- `verified` is "true" or "false"; numbers are written as plain numbers; `node` is the node's slug.
-- A text cell a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage
-  return) gets a leading single quote, and so does a text cell that already starts with a quote, so
-  that import can take exactly one quote off such cells and a round trip gives back the same text.
-
-Import (into one node): every row is checked before anything is written, and either every row is
-written in one transaction or none is (unless invalid rows are to be skipped). A row updates the
-listing with the same `external_id` when it has one, else the listing with the same `slug`; a row with
-neither always adds a listing. Columns missing from the file leave those fields of an updated listing as
-they are. Imported listings are published unless their `status` cell says "draft".
-"""
+"""Import: listings from a CSV file laid out as the export is, checked whole before anything is written."""
 
 import csv
 import io
-import json
 import math
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from directory.models import (
-    BatchSize,
     ChangeAction,
-    Clientele,
     Listing,
     ListingStatus,
     Node,
-    ProductionAccess,
     Term,
     Vocabulary,
 )
 from directory.services.listings import listing_create, listing_update
-
-LICENCE_NAME = "CC BY 4.0"
-LICENCE_TITLE = "Creative Commons Attribution 4.0 International"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-
-LIST_SEPARATOR = "|"
-LIST_ESCAPE = "\\"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NEUTRALISING_QUOTE = "'"
-
-# Listings read per query: large enough that the per-query cost vanishes, small enough to stay light.
-EXPORT_CHUNK_SIZE = 1000
-
-TEXT_COLUMNS = (
-    "name", "kind", "summary", "description", "address", "city", "postcode", "country", "website",
-    "team_size", "minimum_order", "lead_time", "circularity", "video_url",
-)  # fmt: skip
-LIST_COLUMNS = (
-    "social_links",
-    "batch_sizes",
-    "works_with",
-    "production_access",
-    "languages",
-    "certifications",
+from directory.services.opendata.formats import (
+    EXPORT_COLUMNS,
+    FALSE_WORDS,
+    IMPORT_COLUMNS,
+    LIST_CHOICES,
+    LIST_COLUMNS,
+    REQUIRED_COLUMNS,
+    TERM_COLUMNS,
+    TEXT_COLUMNS,
+    TRUE_WORDS,
+    list_split,
 )
-# List fields whose items must come from a fixed set, so a typo is caught instead of stored.
-LIST_CHOICES: dict[str, set[str]] = {
-    "batch_sizes": set(BatchSize.values),
-    "works_with": set(Clientele.values),
-    "production_access": set(ProductionAccess.values),
-}
-TERM_COLUMNS: dict[str, str] = {
-    "materials": Vocabulary.MATERIAL,
-    "processes": Vocabulary.PROCESS,
-    "sectors": Vocabulary.SECTOR,
-    "services": Vocabulary.SERVICE,
-}
-EXPORT_COLUMNS = (
-    "external_id", "slug", "name", "kind", "summary", "description", "address", "city", "postcode",
-    "country", "latitude", "longitude", "website", "social_links", "year_founded", "team_size",
-    "minimum_order", "lead_time", "batch_sizes", "works_with", "production_access", "languages",
-    "certifications", "circularity", "video_url", "verified", "node", "materials", "processes", "sectors",
-    "services", "updated_at",
-)  # fmt: skip
-IMPORT_COLUMNS = frozenset(EXPORT_COLUMNS) | {"status"}
-REQUIRED_COLUMNS = ("name", "kind")
-# Listing fields read for the export; the contact e-mail and phone are deliberately not among them.
-EXPORTED_FIELDS = (
-    "pk", "external_id", "slug", "name", "kind", "summary", "description", "address", "city", "postcode",
-    "country", "latitude", "longitude", "website", "social_links", "year_founded", "team_size",
-    "minimum_order", "lead_time", "batch_sizes", "works_with", "production_access", "languages",
-    "certifications", "circularity", "video_url", "verified", "node__slug", "updated_at",
-)  # fmt: skip
-
-TRUE_WORDS = {"true", "yes", "1"}
-FALSE_WORDS = {"false", "no", "0", ""}
-
-
-def licence_notice() -> str:
-    return _(
-        "Listings from %(site)s (%(url)s) are open data under the %(title)s licence (%(name)s, "
-        "%(licence_url)s): you may share and adapt them if you credit %(site)s."
-    ) % {
-        "site": settings.SITE_NAME,
-        "url": settings.SITE_URL,
-        "title": LICENCE_TITLE,
-        "name": LICENCE_NAME,
-        "licence_url": LICENCE_URL,
-    }
-
-
-# Export -----------------------------------------------------------------------------------------
-
-
-def _listing_row(values: dict[str, Any], terms: dict[str, list[str]]) -> dict[str, Any]:
-    row = {column: values[column] for column in EXPORT_COLUMNS if column in values}
-    row["node"] = values["node__slug"] or ""
-    row["updated_at"] = values["updated_at"].isoformat()
-    for column, vocabulary in TERM_COLUMNS.items():
-        row[column] = terms.get(vocabulary, [])
-    return row
-
-
-def _listing_row_chunks(*, node: Node | None, chunk_size: int) -> Iterator[list[dict[str, Any]]]:
-    """Published listings as export rows, one list per query; each query starts after the last id seen,
-    so no query result ever holds more than `chunk_size` listings."""
-    listings = Listing.objects.published().order_by("pk")
-    if node is not None:
-        listings = listings.filter(node=node)
-    after_pk = 0
-    while True:
-        chunk = list(listings.filter(pk__gt=after_pk).values(*EXPORTED_FIELDS)[:chunk_size])
-        if not chunk:
-            return
-        ids = [values["pk"] for values in chunk]
-        terms: dict[int, dict[str, list[str]]] = {}
-        links = Listing.terms.through.objects.filter(listing_id__in=ids).order_by("term__slug")
-        for listing_id, vocabulary, slug in links.values_list("listing_id", "term__vocabulary", "term__slug"):
-            terms.setdefault(listing_id, {}).setdefault(vocabulary, []).append(slug)
-        yield [_listing_row(values, terms.get(values["pk"], {})) for values in chunk]
-        if len(chunk) < chunk_size:
-            return
-        after_pk = ids[-1]
-
-
-def listings_export_rows(
-    *, node: Node | None = None, chunk_size: int = EXPORT_CHUNK_SIZE
-) -> Iterator[dict[str, Any]]:
-    """Each published listing (of `node`, or of the whole catalogue) as a dict of export columns."""
-    for chunk in _listing_row_chunks(node=node, chunk_size=chunk_size):
-        yield from chunk
-
-
-def cell_neutralise(text: str) -> str:
-    if text.startswith((*FORMULA_STARTS, NEUTRALISING_QUOTE)):
-        return NEUTRALISING_QUOTE + text
-    return text
-
-
-def cell_restore(text: str) -> str:
-    """Undo cell_neutralise: only a quote that cell_neutralise could have added is taken off."""
-    if text.startswith(NEUTRALISING_QUOTE) and text[1:].startswith((*FORMULA_STARTS, NEUTRALISING_QUOTE)):
-        return text[1:]
-    return text
-
-
-def _list_item_text(item: Any) -> str:
-    # A social link may be stored as an object ({"url": ..., "label": ...}); its JSON text keeps every part.
-    text = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
-    return text.replace(LIST_ESCAPE, LIST_ESCAPE * 2).replace(LIST_SEPARATOR, LIST_ESCAPE + LIST_SEPARATOR)
-
-
-def list_join(items: Any) -> str:
-    if not isinstance(items, list):
-        items = [] if items in (None, "") else [items]
-    return LIST_SEPARATOR.join(_list_item_text(item) for item in items)
-
-
-def list_split(text: str) -> list[str]:
-    """The items of a list cell: split on unescaped "|", trimmed, empty items dropped."""
-    items: list[str] = []
-    current: list[str] = []
-    characters = iter(text)
-    for character in characters:
-        if character == LIST_ESCAPE:
-            following = next(characters, "")
-            escaped = following in (LIST_ESCAPE, LIST_SEPARATOR)
-            current.append(following if escaped else character + following)
-        elif character == LIST_SEPARATOR:
-            items.append("".join(current))
-            current = []
-        else:
-            current.append(character)
-    items.append("".join(current))
-    return [item.strip() for item in items if item.strip()]
-
-
-def _csv_cell(value: Any) -> Any:
-    # Text first: it is what most cells hold.
-    if isinstance(value, str):
-        return cell_neutralise(value)
-    if isinstance(value, list):
-        return cell_neutralise(list_join(value))
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return value
-    return cell_neutralise(str(value))
-
-
-def listings_csv_chunks(*, node: Node | None = None, chunk_size: int = EXPORT_CHUNK_SIZE) -> Iterator[str]:
-    """The CSV export as pieces of text: the header first, then one piece per chunk of listings."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    yield buffer.getvalue()
-    for chunk in _listing_row_chunks(node=node, chunk_size=chunk_size):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows([_csv_cell(row[column]) for column in EXPORT_COLUMNS] for row in chunk)
-        yield buffer.getvalue()
-
-
-def listings_json_chunks(
-    *, node: Node | None = None, source_url: str = "", chunk_size: int = EXPORT_CHUNK_SIZE
-) -> Iterator[str]:
-    """The JSON export as pieces of text: an object whose `license` field states the licence and whose
-    `listings` array holds one object per listing, as the CSV columns with lists as arrays."""
-    heading = {
-        "license": {
-            "name": LICENCE_NAME,
-            "title": LICENCE_TITLE,
-            "url": LICENCE_URL,
-            "notice": licence_notice(),
-        },
-        "publisher": settings.SITE_NAME,
-        "source": source_url or settings.SITE_URL,
-        "node": node.slug if node is not None else None,
-        "generated_at": timezone.now().isoformat(),
-    }
-    members = [
-        f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in heading.items()
-    ]
-    yield "{\n" + ",\n".join(members) + ',\n "listings": ['
-    separator = "\n"
-    for chunk in _listing_row_chunks(node=node, chunk_size=chunk_size):
-        pieces = []
-        for row in chunk:
-            pieces.append(separator + json.dumps(row, ensure_ascii=False))
-            separator = ",\n"
-        yield "".join(pieces)
-    yield "\n ]\n}\n"
-
-
-# Import -----------------------------------------------------------------------------------------
+from makeworks.lib.spreadsheet import cell_restore
 
 
 class ImportProblem(NamedTuple):
