@@ -10,7 +10,6 @@ CHROMIUM ?= /usr/bin/chromium
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py seed_badges
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install chromium

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from badges.models import BadgeClass, Issuer
 from badges.openbadges.baking import unbake_png
-from directory.models import ListingKind
+from directory.models import Listing, ListingKind, ListingStatus
 from passport.models import Assertion, VerificationType
 from tests.factories import ListingFactory
 
@@ -46,3 +46,12 @@ def test_seeded_awards_are_baked_once_committed(django_capture_on_commit_callbac
     assert hosted.baked_at is not None
     with hosted.baked_image.open("rb") as baked:
         assert unbake_png(baked.read()) == f"https://makeworks.example/badges/assertions/{hosted.public_id}/"
+
+
+def test_seed_demo_gives_every_demo_hub_an_issuer_with_badges() -> None:
+    call_command("seed_demo", photos=False, stdout=StringIO())
+
+    hubs = Listing.objects.filter(kind=ListingKind.MAKERSPACE, status=ListingStatus.PUBLISHED)
+    assert set(Issuer.objects.values_list("listing_id", flat=True)) == set(hubs.values_list("pk", flat=True))
+    assert BadgeClass.objects.count() == 12
+    assert Assertion.objects.exists()

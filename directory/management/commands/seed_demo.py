@@ -10,6 +10,7 @@ from argparse import ArgumentParser, BooleanOptionalAction
 from collections.abc import Iterator
 from typing import Any
 
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -111,3 +112,7 @@ class Command(BaseCommand):
                 f"{photo_count} photos in {time.perf_counter() - started:.1f} s."
             )
         )
+        # The demo hubs' badges belong to the passport app, which directory may not import; its command
+        # is found by name, so the directory alone still seeds when passport is not installed.
+        if "seed_badges" in get_commands():
+            call_command("seed_badges", stdout=self.stdout, stderr=self.stderr)
