@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/bulk/", views.bulk_issue, name="bulk_issue"),
     path("<slug:slug>/bulk/<int:batch_id>/", views.batch, name="batch"),
     path("<slug:slug>/bulk/<int:batch_id>/retry/", views.batch_retry, name="batch_retry"),
+    path("<slug:slug>/audit/", views.audit_log, name="audit_log"),
     path("<slug:slug>/assertions/", views.assertions, name="assertions"),
     path("<slug:slug>/assertions.csv", views.assertions_export, name="assertions_export"),
     path("<slug:slug>/assertions/revoke/", views.assertions_revoke, name="assertions_revoke"),

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.middleware import HtmxDetails
 
 from badges import permissions
+from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer
 from badges.permissions import IssuerAction
 from passport import selectors as public_selectors
@@ -439,3 +440,17 @@ def assertion_resend(request: HttpRequest, slug: str, public_id: str) -> HttpRes
                 messages.info(request, _("The award e-mail is already waiting to be sent."))
             return redirect("console:assertion", slug=issuer.slug, public_id=found.public_id)
     return _assertion_page(request, issuer, found, resend_form=form)
+
+
+AUDIT_ENTRIES_PER_PAGE = 50
+
+
+@login_required
+@require_safe
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    """The hub's audit log, newest first, for those who may read it (owners and site administrators)."""
+    issuer = _hub(request, slug, IssuerAction.READ_AUDIT_LOG)
+    page = Paginator(badge_selectors.audit_entries(issuer), AUDIT_ENTRIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "passport/console/audit_log.html", _hub_context(request, issuer, page=page))

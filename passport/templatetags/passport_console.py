@@ -1,4 +1,7 @@
-"""Template tags for the site's frame: whether to offer the staff console link."""
+"""Template tags of the console: whether to offer its link, and audit values shown as JSON."""
+
+import json
+from typing import Any
 
 from django import template
 from django.contrib.auth.models import AnonymousUser, User
@@ -12,3 +15,9 @@ register = template.Library()
 def console_available(user: User | AnonymousUser) -> bool:
     """Whether `user` works on any hub's badges (one query; none for visitors who are not signed in)."""
     return user.is_authenticated and issuers_for(user).exists()
+
+
+@register.filter
+def as_json(value: Any) -> str:
+    """An audit entry's before or after as compact JSON, as it is stored, rather than Python's repr."""
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)

@@ -109,3 +109,14 @@ def test_console_pages_have_no_serious_accessibility_violations(page: Page, hubs
     page.goto(urls[name])
 
     assert_accessible(page)
+
+
+def test_the_audit_log_an_owner_reads_has_no_serious_accessibility_violations(page: Page, hubs: Hubs) -> None:
+    owner = "dorothy@example.org"
+    badge_services.issuer_member_add(issuer=hubs.a.issuer, user=person(owner), role="owner", actor=None)
+    sign_in(page, owner)
+    page.goto(console_url("audit_log", hubs.a))
+
+    expect(page.get_by_role("heading", name="Audit log of Fablab Glasgow")).to_be_visible()
+    expect(page.get_by_role("cell", name="Badges issued in a batch")).to_be_visible()
+    assert_accessible(page)
