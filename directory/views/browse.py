@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
-from django_htmx.middleware import HtmxDetails
 
 from directory import permissions, selectors
 from directory.models import ListingKind
@@ -13,13 +12,7 @@ from directory.permissions import Action
 from directory.search import SearchParamsError, parse_search_params, search_listings, suggest
 from directory.search.params import MAX_QUERY_LENGTH
 from directory.views.contact import contact_form_context
-
-
-class HtmxHttpRequest(HttpRequest):
-    """A request that passed through django-htmx's middleware."""
-
-    htmx: HtmxDetails
-
+from makeworks.lib.requests import HtmxHttpRequest
 
 # The actions a listing page offers as buttons, each shown only to those who may take it.
 LISTING_ACTIONS = (Action.EDIT, Action.CLAIM, Action.PUBLISH, Action.VERIFY, Action.VIEW_HISTORY)

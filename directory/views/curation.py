@@ -3,7 +3,6 @@ Each view checks directory.permissions, validates a form and calls a service."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from directory.forms.listing import ClaimDecisionForm, ListingStatusForm
 from directory.models import Claim, Listing, Node
 from directory.permissions import Action
 from directory.services import claims
+from makeworks.lib.requests import signed_in_user
 
 
 @login_required
@@ -76,11 +76,13 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimDecisionForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose to approve or deny the claim."))
-    assert isinstance(request.user, User)
     approve = form.cleaned_data["decision"] == "approve"
     try:
         claims.claim_decide(
-            claim=claim, approve=approve, curator=request.user, response=form.cleaned_data["response"]
+            claim=claim,
+            approve=approve,
+            curator=signed_in_user(request),
+            response=form.cleaned_data["response"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -3,7 +3,6 @@ theirs. Each view checks directory.permissions, validates a form and calls a ser
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -16,12 +15,7 @@ from directory.forms.listing import ClaimForm, ListingForm, PhotoForm
 from directory.models import Listing, ListingPhoto
 from directory.permissions import Action
 from directory.services import claims
-
-
-def _member(request: HttpRequest) -> User:
-    # login_required has run, so the user is a signed-in person.
-    assert isinstance(request.user, User)
-    return request.user
+from makeworks.lib.requests import signed_in_user
 
 
 def _form_errors_from(form: ListingForm | PhotoForm | ClaimForm, error: ValidationError) -> None:
@@ -41,7 +35,9 @@ def listing_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = form.listing_fields()
         try:
-            listing = services.listing_propose(member=_member(request), terms=form.chosen_terms(), **fields)
+            listing = services.listing_propose(
+                member=signed_in_user(request), terms=form.chosen_terms(), **fields
+            )
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -122,7 +118,7 @@ def listing_claim(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             with transaction.atomic():
                 claims.claim_create(
-                    listing=listing, claimant=_member(request), message=form.cleaned_data["message"]
+                    listing=listing, claimant=signed_in_user(request), message=form.cleaned_data["message"]
                 )
         except ValidationError as error:
             _form_errors_from(form, error)

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,12 +21,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.middleware import HtmxDetails
 
 from badges import permissions
 from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer
 from badges.permissions import IssuerAction
+from makeworks.lib.requests import HtmxHttpRequest, signed_in_user
 from passport import selectors as public_selectors
 from passport import services
 from passport.console import selectors
@@ -49,18 +48,6 @@ ASSERTIONS_PER_PAGE = 50
 BULK_CONFIRM_SECONDS = 60 * 60
 # Rows of a checked file shown on the preview, so staff can see the columns were read as meant.
 PREVIEW_ROWS = 10
-
-
-class HtmxHttpRequest(HttpRequest):
-    """A request that passed through django-htmx's middleware."""
-
-    htmx: HtmxDetails
-
-
-def _member(request: HttpRequest) -> User:
-    # login_required has run, so the user is a signed-in person.
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _hub(request: HttpRequest, slug: str, action: IssuerAction) -> Issuer:
@@ -124,7 +111,7 @@ def issue(request: HttpRequest, slug: str) -> HttpResponse:
                 narrative=data["narrative"],
                 signed=data["verification"] == VerificationType.SIGNED,
                 expires=_day_start(data["expires"]),
-                actor=_member(request),
+                actor=signed_in_user(request),
             )
         except ValidationError as error:
             _form_errors_from(form, error)
@@ -221,7 +208,7 @@ def _bulk_confirm(request: HttpRequest, issuer: Issuer, badge_classes: QuerySet[
         batch = services.issue_batch_create(
             badge_class=badge_class,
             awards=read.awards,
-            created_by=_member(request),
+            created_by=signed_in_user(request),
             signed=upload["signed"],
             expires=upload["expires"],
         )
@@ -334,7 +321,7 @@ def assertions_revoke(request: HttpRequest, slug: str) -> HttpResponse:
                 revoked = services.assertions_revoke(
                     assertions=list(form.cleaned_data["assertions"]),
                     reason=form.cleaned_data["reason"],
-                    actor=_member(request),
+                    actor=signed_in_user(request),
                 )
             except ValidationError as error:
                 _form_errors_from(form, error)
@@ -410,7 +397,7 @@ def assertion_revoke(request: HttpRequest, slug: str, public_id: str) -> HttpRes
     if form.is_valid():
         try:
             services.assertion_revoke(
-                assertion=found, reason=form.cleaned_data["reason"], actor=_member(request)
+                assertion=found, reason=form.cleaned_data["reason"], actor=signed_in_user(request)
             )
         except ValidationError as error:
             _form_errors_from(form, error)
