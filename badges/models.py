@@ -34,6 +34,11 @@ class Issuer(models.Model):
     description = models.TextField(_("description"), blank=True)
     image = models.ImageField(_("image"), upload_to="badges/issuers/", blank=True)
     slug = models.SlugField(_("slug"), max_length=220, unique=True, editable=False)
+    require_two_factor = models.BooleanField(
+        _("require two-factor authentication"),
+        default=False,
+        help_text=_("Staff must sign in with an authenticator app code to work on this hub's badges."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
