@@ -173,6 +173,66 @@ class IssuerMembership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.issuer}"
 
 
+class Endorsement(models.Model):
+    """One hub's issuer recognising another hub's badge class (Open Badges 2.0 Endorsement, hosted at its
+    own URL): mutual recognition. `accepted_as` names the endorser's own badge class that the endorsed
+    one stands in for ("our laser safety induction accepts theirs"), so a machine that requires the
+    endorser's badge also admits holders of the endorsed one. Withdrawn endorsements stay, marked, so
+    their public URL keeps answering."""
+
+    public_id = models.CharField(
+        _("public id"), max_length=32, unique=True, default=new_public_id, editable=False
+    )
+    endorser = models.ForeignKey(
+        Issuer,
+        on_delete=models.PROTECT,
+        related_name="endorsements_given",
+        verbose_name=_("endorsing issuer"),
+    )
+    badge_class = models.ForeignKey(
+        BadgeClass,
+        on_delete=models.PROTECT,
+        related_name="endorsements",
+        verbose_name=_("endorsed badge class"),
+    )
+    accepted_as = models.ForeignKey(
+        BadgeClass,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accepted_equivalents",
+        verbose_name=_("accepted in place of"),
+        help_text=_("One of the endorsing issuer's own badge classes that this badge counts as."),
+    )
+    comment = models.TextField(_("endorsement comment"), blank=True, help_text=_("Markdown."))
+    issued_on = models.DateTimeField(_("issued on"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endorser", "badge_class"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="badges_one_standing_endorsement_per_issuer_and_class",
+                violation_error_message=_("This issuer already endorses this badge class."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser} → {self.badge_class}"
+
+
 class AuditAction(models.TextChoices):
     ASSERTION_ISSUED = "assertion_issued", _("Badge issued")
     ASSERTIONS_ISSUED = "assertions_issued", _("Badges issued in a batch")
@@ -182,6 +242,11 @@ class AuditAction(models.TextChoices):
     MEMBER_ADDED = "member_added", _("Person given a role")
     MEMBER_CHANGED = "member_changed", _("Person's role changed")
     MEMBER_REMOVED = "member_removed", _("Person's role taken away")
+    ISSUER_UPDATED = "issuer_updated", _("Issuer profile changed")
+    BADGE_CLASS_CREATED = "badge_class_created", _("Badge class created")
+    BADGE_CLASS_UPDATED = "badge_class_updated", _("Badge class changed")
+    ENDORSEMENT_GIVEN = "endorsement_given", _("Endorsement given")
+    ENDORSEMENT_WITHDRAWN = "endorsement_withdrawn", _("Endorsement withdrawn")
 
 
 class AuditEntry(models.Model):

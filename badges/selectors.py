@@ -1,13 +1,16 @@
 """Reads for the badges app: models turned into the plain data badges.openbadges.documents renders,
 with every id an absolute URL on SITE_URL, the one origin all badges are verified against."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 
 from badges.models import (
     AuditEntry,
     BadgeClass,
+    Endorsement,
     Issuer,
     IssuerMembership,
     IssuerRole,
@@ -141,3 +144,34 @@ def issuer_memberships(issuer: Issuer) -> QuerySet[IssuerMembership]:
 def audit_entries(issuer: Issuer) -> QuerySet[AuditEntry]:
     """An issuer's audit log, newest first."""
     return AuditEntry.objects.filter(issuer=issuer).select_related("actor").order_by("-created_at", "-id")
+
+
+def standing_endorsements() -> QuerySet[Endorsement]:
+    """Endorsements not withdrawn."""
+    return Endorsement.objects.filter(withdrawn_at__isnull=True)
+
+
+def endorsement_counts(badge_class_ids: Iterable[int]) -> dict[int, int]:
+    """{badge class id: how many other hubs' issuers endorse it}, for classes with at least one."""
+    rows = (
+        standing_endorsements()
+        .filter(badge_class_id__in=list(badge_class_ids))
+        .values("badge_class_id")
+        .annotate(endorsers=Count("endorser_id", distinct=True))
+    )
+    return {row["badge_class_id"]: row["endorsers"] for row in rows}
+
+
+def accepted_equivalents(badge_class_ids: Iterable[int]) -> dict[int, set[int]]:
+    """{badge class id: ids of other hubs' badge classes its issuer accepts in its place}: what a holder
+    may show instead of each of these badges, by standing endorsements with `accepted_as` set."""
+    wanted = list(badge_class_ids)
+    equivalents: dict[int, set[int]] = {badge_class_id: set() for badge_class_id in wanted}
+    rows = (
+        standing_endorsements()
+        .filter(accepted_as_id__in=wanted)
+        .values_list("accepted_as_id", "badge_class_id")
+    )
+    for accepted_as_id, badge_class_id in rows:
+        equivalents[accepted_as_id].add(badge_class_id)
+    return equivalents

@@ -72,6 +72,9 @@ class Assertion(models.Model):
     )
     recipient_identity = models.CharField(_("recipient identity (hashed e-mail)"), max_length=100)
     recipient_salt = models.CharField(_("recipient salt"), max_length=64)
+    # Finds a member's badges among all assertions by index (see recipient.lookup_key); empty for
+    # assertions issued before it existed whose address was no longer known.
+    recipient_lookup = models.CharField(_("recipient lookup key"), max_length=64, blank=True, db_index=True)
     recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
     # The only copy of the plain address, kept until the award e-mail is sent and then emptied; never
     # shown on a public page or in a document.

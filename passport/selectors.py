@@ -9,7 +9,9 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
@@ -17,7 +19,7 @@ from django.utils import timezone
 
 from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer, SigningKey
-from badges.openbadges import documents
+from badges.openbadges import documents, recipient
 from badges.selectors import absolute
 from passport.models import Assertion, VerificationType
 
@@ -208,3 +210,30 @@ def assertion_from_url(url: str) -> Assertion | None:
     if match.view_name not in {"passport:assertion", "passport:assertion_baked"}:
         return None
     return Assertion.objects.filter(public_id=match.kwargs["public_id"]).first()
+
+
+def member_assertions(user: AbstractBaseUser) -> QuerySet[Assertion]:
+    """Badges issued on this platform to any of `user`'s verified e-mail addresses, revoked and expired
+    ones included. The lookup key finds candidates by index; each is then proven against the assertion's
+    own salted identity, which is what a verifier would check."""
+    emails = list(EmailAddress.objects.filter(user_id=user.pk, verified=True).values_list("email", flat=True))
+    if not emails:
+        return Assertion.objects.none()
+    lookups = {recipient.lookup_key(email, settings.BADGE_KEY_SECRET): email for email in emails}
+    candidates = Assertion.objects.filter(recipient_lookup__in=list(lookups)).values_list(
+        "id", "recipient_identity", "recipient_salt", "recipient_lookup"
+    )
+    proven = [
+        assertion_id
+        for assertion_id, identity, salt, lookup in candidates
+        if recipient.identity_matches(identity, salt, lookups[lookup])
+    ]
+    return Assertion.objects.filter(id__in=proven)
+
+
+def badge_class_ids_held_by(user: AbstractBaseUser, *, now: datetime | None = None) -> set[int]:
+    """Ids of the badge classes `user` holds a standing badge of (on this platform: not revoked, not
+    expired), as a machine's required badges are checked."""
+    now = now or timezone.now()
+    held = member_assertions(user).filter(revoked=False).exclude(expires__lte=now)
+    return set(held.values_list("badge_class_id", flat=True))

@@ -301,6 +301,7 @@ def _unsaved_assertion(
         badge_class=badge_class,
         recipient_identity=recipient.hash_identity(email, salt),
         recipient_salt=salt,
+        recipient_lookup=recipient.lookup_key(email, settings.BADGE_KEY_SECRET),
         recipient_name=award.recipient_name.strip(),
         pending_email=email if send_email else "",
         issued_on=issued_on,

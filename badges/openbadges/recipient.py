@@ -23,6 +23,16 @@ def hash_identity(email: str, salt: str) -> str:
     return f"sha256${digest}"
 
 
+def lookup_key(email: str, secret: str) -> str:
+    """A keyed digest of `email` the same for every badge, so a member's badges are found by index. The
+    salted identity stays the proof; this only narrows which assertions are worth checking. Keyed with a
+    server secret, so the stored digests say nothing to someone holding the database alone."""
+    if not secret:
+        raise ValueError("An empty secret cannot key recipient lookups")
+    key = hashlib.sha256(b"makeworks badges: recipient lookup, v1\x00" + secret.encode("utf-8")).digest()
+    return hmac.new(key, _normalised(email).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def identity_matches(identity: str, salt: str, email: str) -> bool:
     """Whether `email` is the address behind `identity` (hashed as `algorithm$hex`, or plain text)."""
     algorithm, separator, expected = identity.partition("$")
