@@ -15,7 +15,7 @@ from tests.factories import UserFactory
 
 
 def _member(email: str, *, verified: bool = True) -> User:
-    user = UserFactory(email=email)
+    user = UserFactory.create(email=email)
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     return user
 
