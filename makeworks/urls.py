@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("console/", include("passport.console.urls")),
+    path("", include("passport.site_urls")),
     path("", include("directory.urls")),
     prefix_default_language=False,
 )

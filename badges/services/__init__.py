@@ -1,0 +1,51 @@
+"""Writes of the badges app, one module per concept. Issuers, their keys, badge classes, staff roles and
+the audit log (`issuers`) are used everywhere and re-exported here; other concepts are imported from
+their modules."""
+
+from badges.services.issuers import (
+    ALIGNMENT_KEYS,
+    MAX_ALIGNMENTS,
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    MAX_TAGS,
+    Actor,
+    BadgeImage,
+    alignments_validate,
+    audit_record,
+    badge_class_create,
+    badge_image_validate,
+    issuer_create,
+    issuer_member_add,
+    issuer_member_change,
+    issuer_member_check,
+    issuer_member_remove,
+    issuer_update,
+    signing_key_private_pem,
+    signing_key_revoke,
+    signing_key_rotate,
+    tags_validate,
+)
+
+__all__ = [
+    "ALIGNMENT_KEYS",
+    "MAX_ALIGNMENTS",
+    "MAX_IMAGE_BYTES",
+    "MAX_IMAGE_PIXELS",
+    "MAX_TAGS",
+    "Actor",
+    "BadgeImage",
+    "alignments_validate",
+    "audit_record",
+    "badge_class_create",
+    "badge_image_validate",
+    "issuer_create",
+    "issuer_member_add",
+    "issuer_member_change",
+    "issuer_member_check",
+    "issuer_member_remove",
+    "issuer_update",
+    "signing_key_private_pem",
+    "signing_key_revoke",
+    "signing_key_rotate",
+    "tags_validate",
+]

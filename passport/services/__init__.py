@@ -1,0 +1,44 @@
+"""Writes of the passport app, one module per concept. Awarding, revoking, baking and e-mailing badges
+(`assertions`) is used everywhere and re-exported here; other concepts are imported from their modules."""
+
+from passport.services.assertions import (
+    BATCH_SIZE,
+    IMAGE_CONTENT_TYPES,
+    MAX_FAILURE_LENGTH,
+    MAX_REASON_LENGTH,
+    TASK_CHUNK,
+    Award,
+    AwardProblem,
+    assertion_bake,
+    assertion_email,
+    assertion_email_resend,
+    assertion_issue,
+    assertion_revoke,
+    assertions_delivery_fail,
+    assertions_issue,
+    assertions_revoke,
+    awards_check,
+    issue_batch_create,
+    issue_batch_retry,
+)
+
+__all__ = [
+    "BATCH_SIZE",
+    "IMAGE_CONTENT_TYPES",
+    "MAX_FAILURE_LENGTH",
+    "MAX_REASON_LENGTH",
+    "TASK_CHUNK",
+    "Award",
+    "AwardProblem",
+    "assertion_bake",
+    "assertion_email",
+    "assertion_email_resend",
+    "assertion_issue",
+    "assertion_revoke",
+    "assertions_delivery_fail",
+    "assertions_issue",
+    "assertions_revoke",
+    "awards_check",
+    "issue_batch_create",
+    "issue_batch_retry",
+]
