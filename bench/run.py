@@ -1,8 +1,10 @@
 """`make bench`: seed a large catalogue and measure search on SQLite and, when DATABASE_URL names a
 PostgreSQL server, on PostgreSQL too. Writes bench/results.json and bench/results.md.
 
-Environment: BENCH_LISTINGS (default 100000), BENCH_ROUNDS (timed runs per query, default 40).
-Each database is measured in its own process (bench/search_bench.py), so settings are read afresh.
+Environment: BENCH_LISTINGS (default 100000), BENCH_ROUNDS (timed runs per query, default 40),
+BENCH_ONLY (comma-separated parts to run: search, badges, machinery, api; default all).
+Each part runs in its own process per database, so settings are read afresh. Every part writes JSON with
+a "targets" list ({name, measured, met}) and may add a "summary" sentence for the report.
 """
 
 import json
@@ -16,6 +18,13 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
 PYTHON = sys.executable
+
+# The parts after search: (name, script, heading). The machinery bench keeps its own database of hubs.
+PARTS = [
+    ("badges", "badges_bench.py", "Badges"),
+    ("machinery", "machinery_bench.py", "Machinery map and Open Know-Where"),
+    ("api", "api_bench.py", "Partner API under gunicorn"),
+]
 
 
 def postgres_bench_url(url: str, listings: int) -> str:
@@ -45,21 +54,19 @@ def main() -> int:
         ensure_postgres_database(url)
         targets.append(("postgresql", url))
 
+    only = {part for part in os.environ.get("BENCH_ONLY", "").split(",") if part}
     databases: dict[str, Any] = {}
-    badges: dict[str, Any] = {}
-    results: dict[str, Any] = {"listings": listings, "databases": databases, "badges": badges}
+    results: dict[str, Any] = {"listings": listings, "databases": databases}
     for vendor, url in targets:
-        out = BENCH_DIR / f"results-{vendor}.json"
-        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "BENCH_OUT": str(out)}
+        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false"}
         env.pop("REDIS_URL", None)
-        print(f"== {vendor}: {listings:,} listings", flush=True)
-        subprocess.run([PYTHON, str(BENCH_DIR / "search_bench.py")], env=env, cwd=ROOT, check=True)
-        databases[vendor] = json.loads(out.read_text())
-        out.unlink()
-        print(f"== {vendor}: badges", flush=True)
-        subprocess.run([PYTHON, str(BENCH_DIR / "badges_bench.py")], env=env, cwd=ROOT, check=True)
-        badges[vendor] = json.loads(out.read_text())
-        out.unlink()
+        if not only or "search" in only:
+            print(f"== {vendor}: search at {listings:,} listings", flush=True)
+            databases[vendor] = run_part("search_bench.py", env, vendor)
+        for name, script, _heading in PARTS:
+            if (not only or name in only) and (BENCH_DIR / script).exists():
+                print(f"== {vendor}: {name}", flush=True)
+                results.setdefault(name, {})[vendor] = run_part(script, env, vendor)
 
     (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     markdown = render_markdown(results)
@@ -67,7 +74,7 @@ def main() -> int:
     print(markdown)
     failed = [
         f"{vendor}: {target['name']}"
-        for measured in (results["databases"], results["badges"])
+        for measured in (results["databases"], *(results.get(name, {}) for name, _s, _h in PARTS))
         for vendor, data in measured.items()
         for target in data["targets"]
         if target["met"] is False
@@ -77,9 +84,37 @@ def main() -> int:
     return 0
 
 
+def run_part(script: str, env: dict[str, str], vendor: str) -> dict[str, Any]:
+    out = BENCH_DIR / f"results-{vendor}.json"
+    subprocess.run(
+        [PYTHON, str(BENCH_DIR / script)], env={**env, "BENCH_OUT": str(out)}, cwd=ROOT, check=True
+    )
+    data: dict[str, Any] = json.loads(out.read_text())
+    out.unlink()
+    return data
+
+
+def render_targets(targets: list[dict[str, Any]]) -> list[str]:
+    lines = ["| target | measured | met |", "| --- | --- | --- |"]
+    for target in targets:
+        met = {True: "yes", False: "NO", None: "not judged here"}[target["met"]]
+        lines.append(f"| {target['name']} | {target['measured']} | {met} |")
+    return lines
+
+
+def render_part(heading: str, measured: dict[str, Any]) -> list[str]:
+    lines = [f"# {heading}", ""]
+    for vendor, data in measured.items():
+        lines += [f"## {vendor}", ""]
+        if data.get("summary"):
+            lines += [data["summary"], ""]
+        lines += [*render_targets(data["targets"]), ""]
+    return lines
+
+
 def render_badges(results: dict[str, Any]) -> list[str]:
     lines = ["# Badges", ""]
-    for vendor, data in results["badges"].items():
+    for vendor, data in results.get("badges", {}).items():
         verification = data["verification_ms"]
         lines += [
             f"## {vendor}",
@@ -89,12 +124,8 @@ def render_badges(results: dict[str, Any]) -> list[str]:
             f"measured with the same key over {data['signatures']:,} signatures. Verification of a local "
             f"hosted assertion: p50 {verification['p50']:.1f} ms, p95 {verification['p95']:.1f} ms.",
             "",
-            "| target | measured | met |",
-            "| --- | --- | --- |",
         ]
-        for target in data["targets"]:
-            lines.append(f"| {target['name']} | {target['measured']} | {'yes' if target['met'] else 'NO'} |")
-        lines.append("")
+        lines += [*render_targets(data["targets"]), ""]
     return lines
 
 
@@ -120,12 +151,12 @@ def render_markdown(results: dict[str, Any]) -> str:
                 f"| {query['page']['p50']:.1f} / {query['page']['p95']:.1f} "
                 f"| {query['sql']['p50']:.1f} / {query['sql']['p95']:.1f} | {scan_cell} | {ratio} |"
             )
-        lines += ["", "| target | measured | met |", "| --- | --- | --- |"]
-        for target in data["targets"]:
-            met = {True: "yes", False: "NO", None: "not judged at this size"}[target["met"]]
-            lines.append(f"| {target['name']} | {target['measured']} | {met} |")
-        lines.append("")
-    return "\n".join(lines + render_badges(results))
+        lines += ["", *render_targets(data["targets"]), ""]
+    lines += render_badges(results)
+    for name, _script, heading in PARTS[1:]:
+        if results.get(name):
+            lines += render_part(heading, results[name])
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
