@@ -155,13 +155,22 @@ def _is_jws(text: str) -> bool:
     return text.count(".") == 2 and not text.startswith(("{", "http"))
 
 
-def _structure_problem(document: dict[str, Any], kind: str, required: tuple[str, ...]) -> str:
+def _structure_problem(
+    document: Any, kind: str, required: tuple[str, ...], objects: tuple[str, ...] = ()
+) -> str:
+    """Why `document` is not a well-formed `kind`, or "" when it is. Fields named in `objects` must be
+    JSON objects, since the checks after this one read inside them."""
+    if not isinstance(document, dict):
+        return f"The {kind} is not a JSON object."
     context = document.get("@context")
     if context != OB_CONTEXT and not (isinstance(context, list) and OB_CONTEXT in context):
         return f"The {kind} does not use the Open Badges 2.0 context."
     missing = [name for name in required if not document.get(name)]
     if missing:
         return f"The {kind} lacks {', '.join(missing)}."
+    not_objects = [name for name in objects if not isinstance(document.get(name), dict)]
+    if not_objects:
+        return f"The {kind}'s {', '.join(not_objects)} should be an object but is not."
     return ""
 
 
@@ -246,7 +255,10 @@ def badge_verify(
 
 def _load_assertion_graph(report: VerificationReport, assertion: dict[str, Any], fetcher: Fetcher) -> bool:
     problem = _structure_problem(
-        assertion, "assertion", ("id", "type", "recipient", "badge", "verification", "issuedOn")
+        assertion,
+        "assertion",
+        ("id", "type", "recipient", "badge", "verification", "issuedOn"),
+        objects=("recipient", "verification"),
     )
     if not report.record("assertion", not problem, problem or "Well formed."):
         return False
@@ -316,7 +328,7 @@ def _verify_signed(report: VerificationReport, jws: str, fetcher: Fetcher) -> No
     issuer_id = report.issuer.get("id")
     listed = report.issuer.get("publicKey", [])
     listed_ids = {
-        item if isinstance(item, str) else item.get("id")
+        item if isinstance(item, str) else item.get("id") if isinstance(item, dict) else None
         for item in (listed if isinstance(listed, list) else [listed])
     }
     owned = key.get("owner") == issuer_id and key.get("id") in listed_ids
@@ -346,7 +358,13 @@ def _check_revocation_list(report: VerificationReport, fetcher: Fetcher) -> None
     entries = revocations.get("revokedAssertions", [])
     assertion_id, uid = report.assertion.get("id"), report.assertion.get("uid")
     for entry in entries if isinstance(entries, list) else [entries]:
-        entry_id = entry if isinstance(entry, str) else entry.get("id") or entry.get("uid")
+        entry_id = (
+            entry
+            if isinstance(entry, str)
+            else entry.get("id") or entry.get("uid")
+            if isinstance(entry, dict)
+            else None
+        )
         if entry_id and entry_id in {assertion_id, uid}:
             reason = entry.get("revocationReason", "") if isinstance(entry, dict) else ""
             report.record("revocation", False, f"Listed as revoked{': ' + reason if reason else ''}.")

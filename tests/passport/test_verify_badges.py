@@ -1,6 +1,7 @@
 """The verification service on badges as a verifier meets them: by URL, JWS, JSON or baked image,
 valid or tampered, revoked, expired, or awarded to someone else."""
 
+import base64
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -218,3 +219,33 @@ def test_a_badge_issued_in_the_future_is_not_yet_expired() -> None:
     assertion = issued(expires=datetime.now(UTC) + timedelta(days=30))
 
     assert badge_verify(url=selectors.assertion_url(assertion)).check("expiry").passed  # type: ignore[union-attr]
+
+
+def _jws_carrying(payload: Any) -> str:
+    encoded = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+    return f"eyJhbGciOiJSUzI1NiJ9.{encoded}.c2lnbmF0dXJl"
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"verification": "signed"}, "The assertion's verification should be an object but is not."),
+        ({"recipient": "ada@example.org"}, "The assertion's recipient should be an object but is not."),
+    ],
+    ids=["verification-as-text", "recipient-as-text"],
+)
+def test_a_badge_shaped_unlike_the_spec_is_refused_with_the_reason(
+    changes: dict[str, Any], reason: str
+) -> None:
+    assertion = issued(signed=True)
+    payload = {**unverified_payload(assertion.jws), **changes}
+
+    report = badge_verify(jws=_jws_carrying(payload), recipient_email=EARNER)
+
+    assert failed(report) == {"assertion": reason}
+
+
+def test_a_signed_payload_that_is_not_an_object_is_refused() -> None:
+    report = badge_verify(jws=_jws_carrying(["not", "a", "badge"]))
+
+    assert failed(report) == {"assertion": "The JWS cannot be read: The JWS payload is not a JSON object"}
