@@ -32,7 +32,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 
-from directory.models import Listing, ListingKind, Node, Term, Vocabulary  # noqa: E402
+from directory.models import Listing, ListingKind, ListingStatus, Node, Term, Vocabulary  # noqa: E402
 from directory.search import parse_search_params, search_listings  # noqa: E402
 from directory.search.engine import query_words  # noqa: E402
 
@@ -56,7 +56,8 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 def seed() -> tuple[bool, float]:
     call_command("migrate", verbosity=0)
-    count = Listing.objects.count()
+    # The other bench parts add their own hubs as drafts, which neither search nor this count sees.
+    count = Listing.objects.filter(status=ListingStatus.PUBLISHED).count()
     if count == LISTINGS:
         return False, 0.0
     if count:
