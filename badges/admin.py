@@ -18,7 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from badges import services
-from badges.models import AuditEntry, BadgeClass, Issuer, IssuerMembership, SigningKey, SigningKeyStatus
+from badges.models import (
+    AuditEntry,
+    BadgeClass,
+    Endorsement,
+    Issuer,
+    IssuerMembership,
+    SigningKey,
+    SigningKeyStatus,
+)
+from badges.services.endorsements import endorsement_withdraw
 from directory.admin import HttpsUrlsAdmin
 
 
@@ -105,7 +114,7 @@ class IssuerAdmin(HttpsUrlsAdmin):
             "image": image if hasattr(image, "content_type") else None,
         }
         if change:
-            services.issuer_update(issuer=Issuer.objects.get(pk=obj.pk), **fields)
+            services.issuer_update(issuer=Issuer.objects.get(pk=obj.pk), actor=request.user, **fields)
             return
         created = services.issuer_create(listing=data["listing"], **fields)
         # The admin goes on with its own instance (for the message and the redirect).
@@ -237,6 +246,7 @@ class BadgeClassAdmin(HttpsUrlsAdmin):
             alignments=data.get("alignments") or [],
             tags=data.get("tags") or [],
             valid_days=data.get("valid_days"),
+            actor=request.user,
         )
         obj.pk, obj.public_id, obj.created_at = created.pk, created.public_id, created.created_at
         obj._state.adding = False
@@ -363,3 +373,55 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+ENDORSEMENT_FIELDS = (
+    "public_id",
+    "endorser",
+    "badge_class",
+    "accepted_as",
+    "comment",
+    "issued_on",
+    "withdrawn_at",
+    "created_by",
+)
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(admin.ModelAdmin):
+    """Endorsements, to read and to withdraw: hubs' owners give them in the console, and one stays once
+    withdrawn so that its public URL keeps saying so."""
+
+    list_display = ["endorser", "badge_class", "accepted_as", "issued_on", "withdrawn_at"]
+    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter)]
+    search_fields = ["public_id", "endorser__name", "badge_class__name", "badge_class__issuer__name"]
+    list_select_related = ["endorser", "badge_class", "accepted_as"]
+    fields = ENDORSEMENT_FIELDS
+    readonly_fields = ENDORSEMENT_FIELDS
+    actions = ["withdraw_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Withdraw the selected endorsements"), permissions=["withdraw"])
+    def withdraw_selected(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
+        count = 0
+        for endorsement in queryset.filter(withdrawn_at__isnull=True):
+            endorsement_withdraw(endorsement=endorsement, actor=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d endorsement withdrawn.", "%(count)d endorsements withdrawn.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def has_withdraw_permission(self, request: HttpRequest) -> bool:
+        # Withdrawing is the one write on endorsements; whoever may change issuers may do it.
+        return request.user.has_perm("badges.change_issuer")

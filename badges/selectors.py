@@ -2,10 +2,11 @@
 with every id an absolute URL on SITE_URL, the one origin all badges are verified against."""
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Case, Count, QuerySet, Value, When
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from badges.models import (
     AuditEntry,
@@ -17,7 +18,13 @@ from badges.models import (
     SigningKey,
     SigningKeyStatus,
 )
-from badges.openbadges.documents import AlignmentData, BadgeClassData, IssuerData, KeyData
+from badges.openbadges.documents import (
+    AlignmentData,
+    BadgeClassData,
+    EndorsementData,
+    IssuerData,
+    KeyData,
+)
 
 # Keys an issuer profile vouches for: the one that signs now and those that signed before it.
 TRUSTED_KEY_STATUSES = (SigningKeyStatus.ACTIVE, SigningKeyStatus.RETIRED)
@@ -101,6 +108,9 @@ def badge_class_data(badge_class: BadgeClass) -> BadgeClassData:
             for alignment in badge_class.alignments
         ),
         tags=tuple(badge_class.tags),
+        endorsement_ids=tuple(
+            endorsement_url(endorsement) for endorsement in badge_class_endorsements(badge_class)
+        ),
     )
 
 
@@ -175,3 +185,79 @@ def accepted_equivalents(badge_class_ids: Iterable[int]) -> dict[int, set[int]]:
     for accepted_as_id, badge_class_id in rows:
         equivalents[accepted_as_id].add(badge_class_id)
     return equivalents
+
+
+def endorsement_url(endorsement: Endorsement) -> str:
+    return absolute(reverse("badges:endorsement", kwargs={"public_id": endorsement.public_id}))
+
+
+def endorsement_data(endorsement: Endorsement) -> EndorsementData:
+    return EndorsementData(
+        id=endorsement_url(endorsement),
+        issuer_id=issuer_url(endorsement.endorser),
+        claim_id=badge_class_url(endorsement.badge_class),
+        issued_on=endorsement.issued_on,
+        comment=endorsement.comment,
+    )
+
+
+def endorsement_by_public_id(public_id: str) -> Endorsement:
+    """An endorsement, standing or withdrawn, with the issuers and classes its page names."""
+    return Endorsement.objects.select_related("endorser", "badge_class__issuer", "accepted_as").get(
+        public_id=public_id
+    )
+
+
+def badge_class_endorsements(badge_class: BadgeClass) -> QuerySet[Endorsement]:
+    """The standing endorsements of one badge class, by endorser name: who recognises it."""
+    return (
+        standing_endorsements()
+        .filter(badge_class=badge_class)
+        .select_related("endorser", "badge_class", "accepted_as")
+        .order_by("endorser__name", "id")
+    )
+
+
+def endorsements_received(issuer: Issuer) -> QuerySet[Endorsement]:
+    """The standing endorsements of any of an issuer's badge classes, by class and endorser."""
+    return (
+        standing_endorsements()
+        .filter(badge_class__issuer=issuer)
+        .select_related("endorser", "badge_class", "accepted_as")
+        .order_by("badge_class__name", "endorser__name", "id")
+    )
+
+
+def endorsements_given(issuer: Issuer, *, withdrawn: bool = False) -> QuerySet[Endorsement]:
+    """The endorsements an issuer gives, newest first: the standing ones, with `withdrawn` all of them."""
+    given = Endorsement.objects.filter(endorser=issuer)
+    if not withdrawn:
+        given = given.filter(withdrawn_at__isnull=True)
+    # Standing ones (no withdrawal date) first, then the most recently withdrawn.
+    return given.select_related("badge_class__issuer", "accepted_as").order_by(
+        F("withdrawn_at").desc(nulls_first=True), "-issued_on", "-id"
+    )
+
+
+def endorsable_badge_classes(endorser: Issuer, *, query: str = "") -> QuerySet[BadgeClass]:
+    """Other hubs' badge classes `endorser` does not endorse yet, by hub and name; `query` keeps those
+    whose name, or whose hub's name, contains it."""
+    endorsed = standing_endorsements().filter(endorser=endorser).values("badge_class_id")
+    found = BadgeClass.objects.exclude(issuer=endorser).exclude(pk__in=endorsed).select_related("issuer")
+    query = query.strip()
+    if query:
+        found = found.filter(Q(name__icontains=query) | Q(issuer__name__icontains=query))
+    return found.order_by("issuer__name", "name", "id")
+
+
+def badge_class_from_url(url: str) -> BadgeClass | None:
+    """The badge class of this site whose id is `url`; None for another site's or an unknown one."""
+    if not url.startswith(settings.SITE_URL + "/"):
+        return None
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    if match.view_name != "badges:badge_class":
+        return None
+    return BadgeClass.objects.select_related("issuer").filter(public_id=match.kwargs["public_id"]).first()

@@ -13,4 +13,5 @@ urlpatterns = [
     path("classes/<slug:public_id>/", views.badge_class, name="badge_class"),
     path("classes/<slug:public_id>/image", views.badge_class_image, name="badge_class_image"),
     path("keys/<slug:public_id>/", views.key, name="key"),
+    path("endorsements/<slug:public_id>/", views.endorsement, name="endorsement"),
 ]

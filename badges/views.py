@@ -10,9 +10,15 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from badges import selectors
-from badges.models import BadgeClass, Issuer, SigningKey, SigningKeyStatus
+from badges.models import BadgeClass, Endorsement, Issuer, SigningKey, SigningKeyStatus
 from badges.negotiation import json_ld_content_type, json_ld_response
-from badges.openbadges.documents import badge_class_document, issuer_document, key_document
+from badges.openbadges.documents import (
+    badge_class_document,
+    endorsement_document,
+    issuer_document,
+    key_document,
+    withdrawn_endorsement_document,
+)
 
 IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 # A badge SVG is shown as an image; should someone open it directly, it may draw but never fetch or run.
@@ -66,6 +72,8 @@ def issuer(request: HttpRequest, slug: str) -> HttpResponse:
         "data": data,
         "badge_classes": selectors.issuer_badge_classes(found),
         "keys": selectors.issuer_keys(found),
+        "endorsements_received": selectors.endorsements_received(found),
+        "endorsements_given": selectors.endorsements_given(found),
         "statuses": SigningKeyStatus,
     }
     return _document_or_page(request, issuer_document(data), "badges/issuer.html", context)
@@ -84,7 +92,12 @@ def issuer_image(request: HttpRequest, slug: str) -> FileResponse:
 def badge_class(request: HttpRequest, public_id: str) -> HttpResponse:
     found = _badge_class_or_404(public_id)
     data = selectors.badge_class_data(found)
-    context = {"badge_class": found, "data": data, "issuer_data": selectors.issuer_data(found.issuer)}
+    context = {
+        "badge_class": found,
+        "data": data,
+        "issuer_data": selectors.issuer_data(found.issuer),
+        "endorsements": selectors.badge_class_endorsements(found),
+    }
     return _document_or_page(request, badge_class_document(data), "badges/badge_class.html", context)
 
 
@@ -104,3 +117,29 @@ def key(request: HttpRequest, public_id: str) -> HttpResponse:
     data = selectors.key_data(found)
     context = {"key": found, "data": data, "statuses": SigningKeyStatus}
     return _document_or_page(request, key_document(data), "badges/key.html", context)
+
+
+@require_safe
+def endorsement(request: HttpRequest, public_id: str) -> HttpResponse:
+    """An endorsement's page or document; once withdrawn, 410 Gone with a body that says so, as a
+    revoked hosted badge answers, so a verifier that fetches it learns it at once."""
+    try:
+        found = selectors.endorsement_by_public_id(public_id)
+    except Endorsement.DoesNotExist:
+        raise Http404("No such endorsement") from None
+    data = selectors.endorsement_data(found)
+    context: dict[str, Any] = {
+        "endorsement": found,
+        "data": data,
+        "accepted_as_url": selectors.badge_class_url(found.accepted_as) if found.accepted_as else "",
+    }
+    if found.withdrawn_at is None:
+        return _document_or_page(request, endorsement_document(data), "badges/endorsement.html", context)
+    withdrawn_on = found.withdrawn_at.date().isoformat()
+    content_type = json_ld_content_type(request)
+    if content_type is not None:
+        reason = f"Withdrawn by {found.endorser.name} on {withdrawn_on}."
+        return json_ld_response(withdrawn_endorsement_document(data.id, reason), content_type, status=410)
+    response = render(request, "badges/endorsement.html", context, status=410)
+    patch_vary_headers(response, ["Accept"])
+    return response

@@ -1,1 +1,211 @@
-"""Models arrive with their issue; the app exists so the layout is settled from the start."""
+"""The Map of Machinery: each hub's equipment, the taxonomies that classify it, and the Open Know-Where
+record that ties an imported facility to its listing.
+
+Writes go through machinery_map.services; nothing here has side effects in save().
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from badges.models import BadgeClass
+from directory.models import Listing, ListingKind, Term, localized
+
+# The kinds of listing that are hubs with machines people can use or hire.
+HUB_KINDS = (ListingKind.MAKERSPACE, ListingKind.WORKSHOP, ListingKind.FABRICATOR)
+
+
+class ManufacturingProcess(models.Model):
+    """What a machine does, as Open Know-Where names it: by Wikipedia article."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    wikipedia_url = models.URLField(_("Wikipedia URL"))
+    wikidata_url = models.URLField(_("Wikidata URL"), blank=True)
+    # Other names dirty input uses for it, folded as machinery_map.matching folds text.
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("manufacturing process")
+        verbose_name_plural = _("manufacturing processes")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self.name, self.name_fr)
+
+
+class EquipmentType(models.Model):
+    """A kind of machine ("laser cutter", "3D printer (SLA/resin)"); a broader type covers its narrower
+    ones in a search, so "3D printer" finds every technology."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("broader type"),
+    )
+    wikipedia_url = models.URLField(_("Wikipedia URL"))
+    wikidata_url = models.URLField(_("Wikidata URL"), blank=True)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    processes = models.ManyToManyField(
+        ManufacturingProcess, blank=True, related_name="+", verbose_name=_("usual processes")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("equipment type")
+        verbose_name_plural = _("equipment types")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self.name, self.name_fr)
+
+
+class EquipmentStatus(models.TextChoices):
+    OPERATIONAL = "operational", _("Operational")
+    MAINTENANCE = "maintenance", _("Under maintenance")
+    RETIRED = "retired", _("Retired")
+
+
+class EquipmentAccess(models.TextChoices):
+    OPEN = "open", _("Open to anyone")
+    INDUCTION = "induction", _("After an induction")
+    MEMBERS = "members", _("Members only")
+    STAFF = "staff", _("Operated by staff")
+
+
+def equipment_photo_path(equipment: "Equipment", filename: str) -> str:
+    return f"machines/{equipment.hub_id}/{filename}"
+
+
+class Equipment(models.Model):
+    """One kind of machine at a hub (with how many of it there are). Sizes are in millimetres, power in
+    watts, as Open Know-Where gives them."""
+
+    hub = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="equipment", verbose_name=_("hub")
+    )
+    equipment_type = models.ForeignKey(
+        EquipmentType, on_delete=models.PROTECT, related_name="equipment", verbose_name=_("type")
+    )
+    make = models.CharField(_("make"), max_length=120, blank=True)
+    model = models.CharField(_("model"), max_length=120, blank=True)
+    serial_number = models.CharField(_("serial number"), max_length=120, blank=True)
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)]
+    )
+    condition = models.CharField(_("condition"), max_length=120, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=EquipmentStatus.choices, default=EquipmentStatus.OPERATIONAL
+    )
+    processes = models.ManyToManyField(
+        ManufacturingProcess, blank=True, related_name="equipment", verbose_name=_("manufacturing processes")
+    )
+    materials = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"vocabulary": "material"},
+        verbose_name=_("materials worked"),
+    )
+    # Materials a file named that the vocabulary does not know, kept as given (usually Wikipedia URLs).
+    other_materials = models.JSONField(_("other materials"), default=list, blank=True)
+
+    bed_size_mm = models.PositiveIntegerField(_("bed size (mm)"), null=True, blank=True)
+    build_volume_mm3 = models.PositiveBigIntegerField(_("build volume (mm³)"), null=True, blank=True)
+    x_travel_mm = models.PositiveIntegerField(_("X travel (mm)"), null=True, blank=True)
+    y_travel_mm = models.PositiveIntegerField(_("Y travel (mm)"), null=True, blank=True)
+    z_travel_mm = models.PositiveIntegerField(_("Z travel (mm)"), null=True, blank=True)
+    laser_power_w = models.PositiveIntegerField(_("laser power (W)"), null=True, blank=True)
+    spindle_speed_rpm = models.PositiveIntegerField(_("maximum spindle speed (rpm)"), null=True, blank=True)
+    nozzle_size_mm = models.DecimalField(
+        _("nozzle size (mm)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    axes = models.PositiveSmallIntegerField(
+        _("axes"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    power_rating_w = models.PositiveIntegerField(_("power rating (W)"), null=True, blank=True)
+
+    access = models.CharField(
+        _("access"), max_length=16, choices=EquipmentAccess.choices, default=EquipmentAccess.INDUCTION
+    )
+    booking_url = models.URLField(_("booking link"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    photo = models.ImageField(_("photo"), upload_to=equipment_photo_path, blank=True)
+    required_badge_classes = models.ManyToManyField(
+        BadgeClass,
+        blank=True,
+        related_name="+",
+        verbose_name=_("required badges"),
+        help_text=_("Badges a person must hold (or an endorsed equivalent) to use this machine."),
+    )
+    # Other Open Know-Where properties an import carried (throughput, maintenance schedule...), kept so
+    # that exporting the machine again loses nothing.
+    okw_properties = models.JSONField(default=dict, blank=True)
+    # Set when an Open Know-Where import created the machine: what identifies it within its facility, so a
+    # re-import updates it and a machine the source no longer lists is removed.
+    import_key = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["equipment_type__name", "make", "model", "id"]
+        verbose_name = _("equipment")
+        verbose_name_plural = _("equipment")
+        # The map's filters read a machine's status, hub and id straight from these indexes, so matching
+        # thousands of machines never visits the wide rows (trailing key columns rather than INCLUDE, which
+        # SQLite lacks).
+        indexes = [
+            models.Index(fields=["equipment_type", "status", "hub", "id"], name="equipment_type_status_hub"),
+            models.Index(
+                fields=["hub", "status", "id", "equipment_type", "access", "bed_size_mm", "build_volume_mm3"],
+                name="equipment_hub_status_filters",
+            ),
+            models.Index(fields=["bed_size_mm", "status", "hub", "id"], name="equipment_bed_size_hub"),
+            models.Index(
+                fields=["build_volume_mm3", "status", "hub", "id"], name="equipment_build_volume_hub"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        make_model = " ".join(part for part in (self.make, self.model) if part)
+        return f"{self.equipment_type.label} ({make_model})" if make_model else self.equipment_type.label
+
+
+class OkwFacility(models.Model):
+    """What ties an imported Open Know-Where facility to its listing: the stable key a re-import finds it
+    by, and the facility properties the directory has no field for."""
+
+    listing = models.OneToOneField(Listing, on_delete=models.CASCADE, related_name="okw_facility")
+    # The record's OKW id or URL when it has one, else its folded name and rounded coordinates.
+    source_key = models.CharField(max_length=500, unique=True)
+    facility_status = models.CharField(max_length=40, blank=True)
+    access_type = models.CharField(max_length=60, blank=True)
+    typical_batch_size = models.CharField(max_length=60, blank=True)
+    processes = models.ManyToManyField(ManufacturingProcess, blank=True, related_name="+")
+    properties = models.JSONField(default=dict, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Open Know-Where facility")
+        verbose_name_plural = _("Open Know-Where facilities")
+
+    def __str__(self) -> str:
+        return self.source_key

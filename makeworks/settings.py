@@ -62,14 +62,19 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_countries",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "django_filters",
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "accounts",
     "directory",
     "badges",
     "passport",
+    "partners",
     "machinery_map",
 ]
 
@@ -77,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # In production WhiteNoise serves the collected static files; in development runserver does.
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
+    # Before anything that may answer early, so CORS headers are on every /api/v1/ response.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,6 +155,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Celery beat (the `beat` service of docker-compose.yml): badges from other issuers are checked again
+# daily, so a revoked or expired one is flagged on the passport within a day.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "reverify-external-badges": {
+        "task": "passport.tasks.reverify_all_external_badges",
+        "schedule": 24 * 60 * 60,
+    },
+    # Idempotency-Key answers are replayed for 24 hours; hourly, older ones are deleted so the table
+    # holds about a day of API writes rather than every write ever made.
+    "purge-idempotency-records": {
+        "task": "partners.tasks.purge_idempotency_records",
+        "schedule": 60 * 60,
+    },
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -213,11 +234,75 @@ GEOCODER_URL = env_str("GEOCODER_URL")
 # (SSRF) unless this is set, which tests and a closed intranet deployment need.
 VERIFY_ALLOW_PRIVATE_ADDRESSES = env_bool("VERIFY_ALLOW_PRIVATE_ADDRESSES", default=False)
 
+# The partner API (/api/v1/, see makeworks/api_urls.py). Keys (partners.APIKey) or a browser session
+# authenticate; every view names its own permissions, so nothing is writable by default.
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a request without credentials is answered 401 with a Bearer challenge, not 403.
+        "partners.authentication.APIKeyAuthentication",
+        # Browsers signed in to the site; DRF enforces CSRF on their writes.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["makeworks.api_renderers.ORJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "makeworks.api_base.PagePagination",
     "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "partners.throttling.APIKeyThrottle",
+        "partners.throttling.SessionUserThrottle",
+        "partners.throttling.AnonymousClientThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "makeworks.api_errors.api_exception_handler",
+    # Behind N trusted proxies the client is the Nth address from the right of X-Forwarded-For; with 0
+    # the header is ignored, as anyone can send it.
+    "NUM_PROXIES": env_int("API_TRUSTED_PROXIES", 0),
 }
+# Requests per window ("count/second|minute|hour|day") per API key, per signed-in person and per
+# anonymous client address, counted in the default cache (Redis when REDIS_URL: one count for every
+# web process). Read at each request, so tests and the bench can change them.
+API_THROTTLE_RATES = {
+    "key": env_str("API_THROTTLE_KEY", "1200/minute"),
+    "user": env_str("API_THROTTLE_USER", "300/minute"),
+    "anonymous": env_str("API_THROTTLE_ANONYMOUS", "120/minute"),
+}
+# Where Idempotency-Key replays are stored: named here because no app may import partners.
+API_IDEMPOTENCY_STORE = "partners.idempotency.STORE"
+# How long an anonymous public read may be cached by browsers and shared caches.
+API_PUBLIC_MAX_AGE = env_int("API_PUBLIC_MAX_AGE", 60)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "makeworks API",
+    "DESCRIPTION": (
+        "The partner API of makeworks: the Directory (listings, taxonomies, nodes, hubs), Open Badges "
+        "issuers, badge classes, assertions and endorsements, public Maker Passports, the Map of "
+        "Machinery (equipment types, processes, machines), and badge verification. Public data needs no key; "
+        "writes need an API key (`Authorization: Bearer mw_live_...`) holding the scope they name. "
+        "Errors are JSON objects with `code`, `message` and `fields`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs pages load Swagger UI and Redoc from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ListingKindEnum": "directory.models.ListingKind",
+        "VocabularyEnum": "directory.models.Vocabulary",
+    },
+}
+# Public reads may be fetched by any web page; nothing is ever sent with cookies (no credentials), so
+# a page elsewhere cannot act as a signed-in visitor.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 # Accounts (django-allauth): people sign in with an e-mail address, which they must verify; they may
 # add several. Its e-mails go out through Celery (accounts.adapter). Failed log-ins are limited per
@@ -241,6 +326,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Two-factor authentication (allauth.mfa): staff who issue badges can protect their accounts with an
+# authenticator app, and an issuer can require it (badges.permissions); recovery codes let someone who
+# lost their phone back in without an administrator.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 

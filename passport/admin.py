@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from passport import selectors, services
-from passport.models import Assertion
+from passport.models import Affiliation, Assertion, ExternalBadge, Passport
 from passport.services import MAX_REASON_LENGTH
 
 # The plain e-mail waiting to be sent is left out: staff have no need to read it.
@@ -126,3 +126,48 @@ class AssertionAdmin(admin.ModelAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return render(request, "passport/admin/revoke_assertions.html", context)
+
+
+@admin.register(Passport)
+class PassportAdmin(admin.ModelAdmin):
+    """Passports are the members' own: staff may read them (to answer questions) but not change them."""
+
+    list_display = ["handle", "display_name", "visibility", "location", "updated_at"]
+    list_filter = ["visibility"]
+    search_fields = ["handle", "display_name", "user__email"]
+    readonly_fields = [field.name for field in Passport._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Passport | None = None) -> bool:
+        return False
+
+
+@admin.register(ExternalBadge)
+class ExternalBadgeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "passport", "state", "visibility", "checked_at"]
+    list_filter = ["state", "visibility", "source"]
+    search_fields = ["assertion_url", "passport__handle"]
+    readonly_fields = [field.name for field in ExternalBadge._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ExternalBadge | None = None) -> bool:
+        return False
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(admin.ModelAdmin):
+    list_display = ["passport", "listing", "role", "start_date", "end_date", "confirmed_at"]
+    list_filter = ["confirmed_at"]
+    search_fields = ["passport__handle", "listing__name", "role"]
+    list_select_related = ["passport", "listing"]
+    readonly_fields = [field.name for field in Affiliation._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Affiliation | None = None) -> bool:
+        return False

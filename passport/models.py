@@ -148,3 +148,241 @@ class Assertion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.badge_class.name} ({self.public_id})"
+
+
+# The Maker Passport: a member's profile, affiliations, experience and the badges they show.
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public: anyone can find it")
+    UNLISTED = "unlisted", _("Unlisted: only people with the link")
+    PRIVATE = "private", _("Private: only you")
+
+
+def passport_photo_path(passport: "Passport", filename: str) -> str:
+    return f"passports/{passport.user_id}/photo/{filename}"
+
+
+class Passport(models.Model):
+    """One member's public face as a maker. Private until the member chooses otherwise."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passport", verbose_name=_("member")
+    )
+    handle = models.SlugField(_("handle"), max_length=40, unique=True)
+    display_name = models.CharField(_("display name"), max_length=100)
+    photo = models.ImageField(_("photo"), upload_to=passport_photo_path, blank=True)
+    bio = models.TextField(_("about you"), blank=True, help_text=_("Markdown."))
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    # Found from the location in the gazetteer, so "near" searches can place the maker; empty otherwise.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    languages = models.CharField(_("languages"), max_length=200, blank=True)
+    visibility = models.CharField(
+        _("who can see your passport"), max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["display_name", "pk"]
+        verbose_name = _("passport")
+        verbose_name_plural = _("passports")
+        indexes = [
+            models.Index(fields=["visibility", "latitude", "longitude"], name="passport_visibility_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} (@{self.handle})"
+
+
+class Affiliation(models.Model):
+    """A member's tie to a hub or listing; self-declared until someone who speaks for the listing
+    confirms it."""
+
+    passport = models.ForeignKey(
+        Passport, on_delete=models.CASCADE, related_name="affiliations", verbose_name=_("passport")
+    )
+    listing = models.ForeignKey(
+        "directory.Listing", on_delete=models.CASCADE, related_name="+", verbose_name=_("hub or listing")
+    )
+    role = models.CharField(_("role"), max_length=100)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        indexes = [
+            models.Index(
+                fields=["listing"], condition=models.Q(confirmed_at__isnull=True), name="affiliation_pending"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="affiliation_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} · {self.listing_id}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class ExperienceProject(models.Model):
+    """Something the member made or took part in, told in their own words."""
+
+    passport = models.ForeignKey(
+        Passport, on_delete=models.CASCADE, related_name="projects", verbose_name=_("passport")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    # Web addresses, in the order the member gave them.
+    links = models.JSONField(_("links"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def project_image_path(image: "ProjectImage", filename: str) -> str:
+    return f"passports/projects/{image.project_id}/{filename}"
+
+
+class ProjectImage(models.Model):
+    project = models.ForeignKey(
+        ExperienceProject, on_delete=models.CASCADE, related_name="images", verbose_name=_("project")
+    )
+    image = models.ImageField(
+        _("image"), upload_to=project_image_path, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt_text = models.CharField(_("description of the image"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("project image")
+        verbose_name_plural = _("project images")
+
+    def __str__(self) -> str:
+        return self.alt_text or f"Image {self.pk}"
+
+
+class PassportBadge(models.Model):
+    """Who may see one of the member's platform badges on their passport. A badge without a row is
+    private: nothing shows until the member chooses."""
+
+    passport = models.ForeignKey(
+        Passport, on_delete=models.CASCADE, related_name="badge_settings", verbose_name=_("passport")
+    )
+    assertion = models.ForeignKey(
+        Assertion, on_delete=models.CASCADE, related_name="+", verbose_name=_("badge")
+    )
+    visibility = models.CharField(
+        _("who can see this badge"), max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+
+    class Meta:
+        verbose_name = _("badge on a passport")
+        verbose_name_plural = _("badges on passports")
+        constraints = [
+            models.UniqueConstraint(fields=["passport", "assertion"], name="passport_badge_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.passport_id} · {self.assertion_id} ({self.visibility})"
+
+
+class ExternalSource(models.TextChoices):
+    URL = "url", _("Assertion URL")
+    JWS = "jws", _("Signed badge (JWS)")
+    IMAGE = "image", _("Baked image")
+
+
+class ExternalState(models.TextChoices):
+    VERIFIED = "verified", _("Verified")
+    REVOKED = "revoked", _("Revoked by its issuer")
+    EXPIRED = "expired", _("Expired")
+    FAILED = "failed", _("No longer verifies")
+
+
+def external_badge_path(badge: "ExternalBadge", filename: str) -> str:
+    return f"passports/external/{badge.passport_id}/{filename}"
+
+
+class ExternalBadge(models.Model):
+    """A badge another issuer awarded the member, added only once it verified and checked again on a
+    schedule. What the member gave is kept as given, with the documents it verified against."""
+
+    public_id = models.CharField(
+        _("public id"), max_length=32, unique=True, default=new_public_id, editable=False
+    )
+    passport = models.ForeignKey(
+        Passport, on_delete=models.CASCADE, related_name="external_badges", verbose_name=_("passport")
+    )
+    source = models.CharField(_("given as"), max_length=8, choices=ExternalSource.choices)
+    source_url = models.URLField(_("given URL"), max_length=2000, blank=True)
+    source_jws = models.TextField(_("given JWS"), blank=True)
+    source_image = models.FileField(_("given image"), upload_to=external_badge_path, blank=True)
+    # What re-verification checks: the hosted assertion's URL, or the signed assertion's JWS.
+    verification_type = models.CharField(_("verification"), max_length=8, choices=VerificationType.choices)
+    assertion_url = models.URLField(_("assertion id"), max_length=2000, db_index=True)
+    signed_jws = models.TextField(_("signed assertion (JWS)"), blank=True)
+    assertion_json = models.JSONField(_("assertion"), default=dict)
+    badge_class_json = models.JSONField(_("badge class"), default=dict)
+    issuer_json = models.JSONField(_("issuer"), default=dict)
+    # Each alignment's targetName, targetCode and targetUrl folded to lower case, one per line between
+    # newlines, so a skill search matches a whole line in the database on any back end.
+    skills = models.TextField(_("skills"), blank=True, editable=False)
+    expires = models.DateTimeField(_("expires"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=8, choices=ExternalState.choices, default=ExternalState.VERIFIED
+    )
+    state_reason = models.TextField(_("why"), blank=True)
+    checked_at = models.DateTimeField(_("last checked"))
+    visibility = models.CharField(
+        _("who can see this badge"), max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+        verbose_name = _("badge from another issuer")
+        verbose_name_plural = _("badges from other issuers")
+        constraints = [
+            models.UniqueConstraint(fields=["passport", "assertion_url"], name="external_badge_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.badge_class_json.get("name") or self.assertion_url)
+
+    @property
+    def name(self) -> str:
+        return str(self.badge_class_json.get("name") or "")
+
+    @property
+    def issuer_name(self) -> str:
+        return str(self.issuer_json.get("name") or "")

@@ -3,6 +3,7 @@
 Every id is an absolute URL on SITE_URL, so a verifier anywhere can fetch what an assertion points to.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -11,17 +12,33 @@ from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
+from badges import permissions as badge_permissions
 from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer, SigningKey
 from badges.openbadges import documents, recipient
 from badges.selectors import absolute
-from passport.models import Assertion, VerificationType
+from directory import permissions as directory_permissions
+from directory.models import Listing
+from directory.permissions import Action as DirectoryAction
+from directory.search import Near
+from directory.search.engine import KM_PER_DEGREE
+from passport.models import (
+    Affiliation,
+    Assertion,
+    ExperienceProject,
+    ExternalBadge,
+    ExternalState,
+    Passport,
+    PassportBadge,
+    VerificationType,
+    Visibility,
+)
 
 
 class ImageFormat(StrEnum):
@@ -237,3 +254,303 @@ def badge_class_ids_held_by(user: AbstractBaseUser, *, now: datetime | None = No
     now = now or timezone.now()
     held = member_assertions(user).filter(revoked=False).exclude(expires__lte=now)
     return set(held.values_list("badge_class_id", flat=True))
+
+
+# The Maker Passport: what a passport shows to whom, its export, affiliations to confirm, skill search.
+
+
+def passport_of(user: AbstractBaseUser) -> Passport | None:
+    return Passport.objects.filter(user_id=user.pk).first()
+
+
+def passport_by_handle(handle: str) -> Passport:
+    return get_object_or_404(Passport.objects.select_related("user"), handle=handle)
+
+
+def is_passport_owner(user: AbstractBaseUser | AnonymousUser, passport: Passport) -> bool:
+    return bool(user.is_authenticated) and user.pk == passport.user_id
+
+
+def passport_visible_to(user: AbstractBaseUser | AnonymousUser, passport: Passport) -> bool:
+    """Public and unlisted passports are seen by anyone who has the link; private ones by the member."""
+    return passport.visibility != Visibility.PRIVATE or is_passport_owner(user, passport)
+
+
+def badge_visible(visibility: str, *, owner: bool, listed: bool) -> bool:
+    """Whether a badge shows: to the member always; to others when public, or when unlisted and reached
+    by its own link (`listed` False) rather than on the passport's list."""
+    if owner:
+        return True
+    return visibility == Visibility.PUBLIC or (not listed and visibility == Visibility.UNLISTED)
+
+
+@dataclass(frozen=True)
+class PlatformBadge:
+    assertion: Assertion
+    status: AssertionStatus
+    visibility: str
+    url: str
+    endorsements: int
+
+    kind = "platform"
+
+    @property
+    def public_id(self) -> str:
+        return self.assertion.public_id
+
+
+@dataclass(frozen=True)
+class PassportPage:
+    passport: Passport
+    owner: bool
+    platform_badges: list[PlatformBadge]
+    external_badges: list[ExternalBadge]
+    affiliations: list[Affiliation]
+    projects: list[ExperienceProject]
+
+    @property
+    def indexable(self) -> bool:
+        return self.passport.visibility == Visibility.PUBLIC
+
+
+def platform_badges(passport: Passport, *, now: datetime | None = None) -> list[PlatformBadge]:
+    """The member's platform badges, proven from their verified addresses, with the visibility they
+    chose (private when they never did) and how many hubs recognise each badge class."""
+    now = now or timezone.now()
+    assertions = list(member_assertions(passport.user).select_related("badge_class__issuer"))
+    chosen = dict(PassportBadge.objects.filter(passport=passport).values_list("assertion_id", "visibility"))
+    counts = badge_selectors.endorsement_counts({assertion.badge_class_id for assertion in assertions})
+    return [
+        PlatformBadge(
+            assertion=assertion,
+            status=assertion_status(assertion, now=now),
+            visibility=chosen.get(assertion.pk, Visibility.PRIVATE),
+            url=assertion_url(assertion),
+            endorsements=counts.get(assertion.badge_class_id, 0),
+        )
+        for assertion in assertions
+    ]
+
+
+def passport_page(passport: Passport, user: AbstractBaseUser | AnonymousUser) -> PassportPage:
+    """What `user` sees of a passport they may see (check passport_visible_to first): everything for the
+    member; public badges, affiliations and projects for anyone else."""
+    owner = is_passport_owner(user, passport)
+    return PassportPage(
+        passport=passport,
+        owner=owner,
+        platform_badges=[
+            badge
+            for badge in platform_badges(passport)
+            if badge_visible(badge.visibility, owner=owner, listed=True)
+        ],
+        external_badges=[
+            badge
+            for badge in passport.external_badges.all()
+            if badge_visible(badge.visibility, owner=owner, listed=True)
+        ],
+        affiliations=list(passport.affiliations.select_related("listing")),
+        projects=list(passport.projects.prefetch_related("images")),
+    )
+
+
+def passport_platform_badge(passport: Passport, public_id: str) -> PlatformBadge | None:
+    return next((badge for badge in platform_badges(passport) if badge.public_id == public_id), None)
+
+
+def passport_external_badge(passport: Passport, public_id: str) -> ExternalBadge | None:
+    return passport.external_badges.filter(public_id=public_id).first()
+
+
+def passport_export(passport: Passport) -> dict[str, Any]:
+    """The whole passport as plain JSON: what the member wrote and every badge as a verifier reads it."""
+    return {
+        "handle": passport.handle,
+        "url": badge_selectors.absolute(
+            reverse("passport_site:passport", kwargs={"handle": passport.handle})
+        ),
+        "displayName": passport.display_name,
+        "photo": settings.SITE_URL + passport.photo.url if passport.photo else None,
+        "bio": passport.bio,
+        "location": passport.location,
+        "coordinates": ([passport.latitude, passport.longitude] if passport.latitude is not None else None),
+        "languages": passport.languages,
+        "visibility": passport.visibility,
+        "affiliations": [
+            {
+                "listing": affiliation.listing.name,
+                "listingUrl": badge_selectors.absolute(affiliation.listing.get_absolute_url()),
+                "role": affiliation.role,
+                "startDate": affiliation.start_date.isoformat() if affiliation.start_date else None,
+                "endDate": affiliation.end_date.isoformat() if affiliation.end_date else None,
+                "confirmed": affiliation.confirmed,
+                "confirmedAt": affiliation.confirmed_at.isoformat() if affiliation.confirmed_at else None,
+            }
+            for affiliation in passport.affiliations.select_related("listing")
+        ],
+        "experience": [
+            {
+                "title": project.title,
+                "description": project.description,
+                "links": project.links,
+                "images": [
+                    {"url": settings.SITE_URL + image.image.url, "description": image.alt_text}
+                    for image in project.images.all()
+                ],
+            }
+            for project in passport.projects.prefetch_related("images")
+        ],
+        "platformBadges": [
+            {
+                "url": badge.url,
+                "jws": badge.assertion.jws or None,
+                "badgeClass": badge.assertion.badge_class.name,
+                "issuer": badge.assertion.badge_class.issuer.name,
+                "status": badge.status.value,
+                "visibility": badge.visibility,
+            }
+            for badge in platform_badges(passport)
+        ],
+        "externalBadges": [
+            {
+                "given": {
+                    "as": badge.source,
+                    "url": badge.source_url or None,
+                    "jws": badge.source_jws or None,
+                    "image": settings.SITE_URL + badge.source_image.url if badge.source_image else None,
+                },
+                "assertion": badge.assertion_json,
+                "badgeClass": badge.badge_class_json,
+                "issuer": badge.issuer_json,
+                "state": badge.state,
+                "stateReason": badge.state_reason,
+                "lastChecked": badge.checked_at.isoformat(),
+                "visibility": badge.visibility,
+            }
+            for badge in passport.external_badges.all()
+        ],
+    }
+
+
+def affiliation_confirmable_by(user: AbstractBaseUser | AnonymousUser, listing: Listing) -> bool:
+    """Staff of the listing's badge issuer (badges.permissions) or whoever may edit the listing
+    (directory.permissions) may vouch for who works there."""
+    if directory_permissions.can(user, DirectoryAction.EDIT, listing):  # type: ignore[arg-type]
+        return True
+    issuer = Issuer.objects.filter(listing=listing).first()
+    return issuer is not None and badge_permissions.can(
+        user,  # type: ignore[arg-type]
+        badge_permissions.IssuerAction.CONFIRM_AFFILIATION,
+        issuer,
+    )
+
+
+def pending_affiliations(listing: Listing) -> QuerySet[Affiliation]:
+    return (
+        Affiliation.objects.filter(listing=listing, confirmed_at__isnull=True)
+        .select_related("passport", "listing")
+        .order_by("created_at", "pk")
+    )
+
+
+def affiliations_to_confirm(user: AbstractBaseUser) -> list[Affiliation]:
+    """Affiliations waiting on listings `user` owns or curates (every one for a site administrator)."""
+    pending = Affiliation.objects.filter(confirmed_at__isnull=True)
+    if not getattr(user, "is_superuser", False):
+        pending = pending.filter(Q(listing__owners=user) | Q(listing__node__curators=user))
+    return list(
+        pending.select_related("passport", "listing").distinct().order_by("listing__name", "created_at", "pk")
+    )
+
+
+def pending_affiliation(listings: QuerySet[Listing] | list[Listing], affiliation_id: int) -> Affiliation:
+    """One pending affiliation among these listings'; 404 for any other id, so none is confirmed."""
+    return get_object_or_404(
+        Affiliation.objects.select_related("passport", "listing"),
+        pk=affiliation_id,
+        listing__in=listings,
+        confirmed_at__isnull=True,
+    )
+
+
+# Passports listed on one page of the skill search.
+SEARCH_PER_PAGE = 20
+
+
+def alignment_matches(alignment: Any, skill: str) -> bool:
+    if not isinstance(alignment, dict):
+        return False
+    wanted = skill.strip().casefold()
+    return any(
+        str(alignment.get(key, "")).strip().casefold() == wanted
+        for key in ("targetName", "targetCode", "targetUrl")
+    )
+
+
+def badge_class_ids_aligned_to(skill: str) -> list[int]:
+    """Badge classes with an alignment whose name, code or URL is `skill`, whatever its case. Read in one
+    pass over the badge classes' alignments, a short list even with many issuers."""
+    return [
+        badge_class_id
+        for badge_class_id, alignments in BadgeClass.objects.exclude(alignments=[]).values_list(
+            "id", "alignments"
+        )
+        if isinstance(alignments, list) and any(alignment_matches(item, skill) for item in alignments)
+    ]
+
+
+def skill_line(value: str) -> str:
+    """One line of ExternalBadge.skills: the value folded, between newlines."""
+    return "\n" + " ".join(value.split()).casefold() + "\n"
+
+
+@dataclass(frozen=True)
+class MakerSearch:
+    skill: str = ""
+    badge_class: BadgeClass | None = None
+    near: Near | None = None
+
+
+def maker_search(search: MakerSearch, *, now: datetime | None = None) -> QuerySet[Passport]:
+    """Public passports showing a public, standing badge aligned to the skill or of the badge class,
+    optionally near a place: one query, nearest first when a place is given, else by name."""
+    now = now or timezone.now()
+    passports = Passport.objects.filter(visibility=Visibility.PUBLIC)
+    if search.skill or search.badge_class:
+        class_ids = set(badge_class_ids_aligned_to(search.skill)) if search.skill else None
+        if search.badge_class is not None:
+            wanted = {search.badge_class.pk}
+            class_ids = wanted if class_ids is None else class_ids & wanted
+        shown = PassportBadge.objects.filter(
+            passport=OuterRef("pk"),
+            visibility=Visibility.PUBLIC,
+            assertion__revoked=False,
+        ).exclude(assertion__expires__lte=now)
+        condition = Q(Exists(shown.filter(assertion__badge_class_id__in=sorted(class_ids or ()))))
+        if search.skill and search.badge_class is None:
+            external = ExternalBadge.objects.filter(
+                passport=OuterRef("pk"),
+                visibility=Visibility.PUBLIC,
+                state=ExternalState.VERIFIED,
+                skills__contains=skill_line(search.skill),
+            )
+            condition |= Q(Exists(external))
+        passports = passports.filter(condition)
+    if search.near is None:
+        return passports.order_by("display_name", "pk")
+    near = search.near
+    lat_delta = near.radius_km / KM_PER_DEGREE
+    k = KM_PER_DEGREE * max(math.cos(math.radians(near.latitude)), 0.01)
+    # Squared kilometres by the equirectangular approximation, as directory search measures distance.
+    north = (F("latitude") - near.latitude) * KM_PER_DEGREE
+    east = (F("longitude") - near.longitude) * k
+    distance = north * north + east * east
+    return (
+        passports.filter(
+            latitude__range=(near.latitude - lat_delta, near.latitude + lat_delta),
+            longitude__range=(near.longitude - near.radius_km / k, near.longitude + near.radius_km / k),
+        )
+        .annotate(distance_squared=ExpressionWrapper(distance, output_field=FloatField()))
+        .filter(distance_squared__lte=near.radius_km**2)
+        .order_by("distance_squared", "pk")
+    )

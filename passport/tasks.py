@@ -1,4 +1,4 @@
-"""The passport's Celery tasks. Each takes an assertion id, calls a service and does no harm run twice."""
+"""The passport's Celery tasks. Each takes ids, calls a service and does no harm run twice."""
 
 import logging
 from smtplib import SMTPException
@@ -8,6 +8,8 @@ from celery import Task, shared_task
 from django.db import DatabaseError
 
 from passport import services
+from passport.models import ExternalBadge
+from passport.services.external_badges import REVERIFY_CHUNK, external_badge_reverify
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +72,19 @@ def email_assertions(assertion_ids: list[int]) -> None:
     """A batch's award e-mails; each is skipped when already sent, so a retry never sends one twice."""
     for assertion_id in assertion_ids:
         services.assertion_email(assertion_id=assertion_id)
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=60, max_retries=3)
+def reverify_external_badges(external_badge_ids: list[int]) -> None:
+    """One chunk of the schedule's re-verification; each badge's state is simply recorded again."""
+    for external_badge_id in external_badge_ids:
+        external_badge_reverify(external_badge_id=external_badge_id)
+
+
+@shared_task
+def reverify_all_external_badges() -> int:
+    """Run by Celery beat: queue every external badge for checking, a chunk per task. Returns how many."""
+    ids = list(ExternalBadge.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), REVERIFY_CHUNK):
+        reverify_external_badges.delay(ids[start : start + REVERIFY_CHUNK])
+    return len(ids)

@@ -85,6 +85,10 @@ class VerificationReport:
         return bool(passed)
 
 
+# The URL namespaces of badges.urls and passport.urls, which serve every Open Badges document of this site.
+OPEN_BADGES_NAMESPACES = {"badges", "passport"}
+
+
 def _local_document(url: str) -> Document | None:
     """A document of this site, from its own view, or None when the URL is not this site's."""
     if not url.startswith(settings.SITE_URL + "/"):
@@ -94,6 +98,9 @@ def _local_document(url: str) -> Document | None:
         match = resolve(urlsplit(path).path)
     except Resolver404:
         return Document(404, None, "This site has no such page.")
+    # Only the Open Badges documents are read in-process: other pages expect a real visitor's request.
+    if match.namespace not in OPEN_BADGES_NAMESPACES:
+        return Document(404, None, "This page of this site is not an Open Badges document.")
     request = HttpRequest()
     request.method = "GET"
     request.path = request.path_info = urlsplit(path).path

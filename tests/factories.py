@@ -120,3 +120,24 @@ class IssuerMembershipFactory(factory.django.DjangoModelFactory[IssuerMembership
     @classmethod
     def _create(cls, model_class: type[IssuerMembership], *args: Any, **kwargs: Any) -> IssuerMembership:
         return badge_services.issuer_member_add(actor=None, **kwargs)
+
+
+class EquipmentFactory(factory.django.DjangoModelFactory[Any]):
+    """A machine at a makerspace, added through machinery_map.services; `equipment_type` is a type slug."""
+
+    class Meta:
+        model = "machinery_map.Equipment"
+
+    hub = factory.SubFactory(ListingFactory, kind=ListingKind.MAKERSPACE)
+    equipment_type = "laser-cutter"
+    make = "Trotec"
+    model = "Speedy 400"
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        # Imported here so the factories of the other apps load without machinery_map.
+        from machinery_map import services as machine_services
+        from machinery_map.models import EquipmentType
+
+        kwargs["equipment_type"] = EquipmentType.objects.get(slug=kwargs["equipment_type"])
+        return machine_services.equipment_create(**kwargs)

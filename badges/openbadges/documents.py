@@ -53,6 +53,7 @@ class BadgeClassData:
     criteria_narrative: str = ""
     alignments: tuple[AlignmentData, ...] = ()
     tags: tuple[str, ...] = ()
+    endorsement_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ def badge_class_document(data: BadgeClassData) -> dict[str, Any]:
             "issuer": data.issuer_id,
             "alignment": [alignment_document(alignment) for alignment in data.alignments],
             "tags": list(data.tags),
+            "endorsement": list(data.endorsement_ids),
         }
     )
 
@@ -234,3 +236,35 @@ def revocation_list_document(id: str, issuer_id: str, revoked: Sequence[RevokedE
 def revoked_assertion_document(id: str, reason: str) -> dict[str, Any]:
     """The body of a revoked hosted assertion's 410 answer: only `id` and `revoked` are required."""
     return _without_empty({"@context": OB_CONTEXT, "id": id, "revoked": True, "revocationReason": reason})
+
+
+@dataclass(frozen=True)
+class EndorsementData:
+    """One issuer vouching for another's badge class: `issuer_id` is the endorser, `claim_id` what it
+    endorses."""
+
+    id: str
+    issuer_id: str
+    claim_id: str
+    issued_on: datetime
+    comment: str = ""
+
+
+def endorsement_document(data: EndorsementData) -> dict[str, Any]:
+    """An Open Badges 2.0 Endorsement, verified by fetching its id as a hosted assertion is."""
+    return {
+        "@context": OB_CONTEXT,
+        "type": "Endorsement",
+        "id": data.id,
+        "claim": _without_empty({"id": data.claim_id, "endorsementComment": data.comment}),
+        "issuer": data.issuer_id,
+        "issuedOn": iso_datetime(data.issued_on),
+        "verification": {"type": "HostedBadge"},
+    }
+
+
+def withdrawn_endorsement_document(id: str, reason: str) -> dict[str, Any]:
+    """The body of a withdrawn endorsement's 410 answer, worded as a revoked hosted assertion's is."""
+    return _without_empty(
+        {"@context": OB_CONTEXT, "type": "Endorsement", "id": id, "revoked": True, "revocationReason": reason}
+    )

@@ -3,6 +3,7 @@ the issuer's audit log. Each function runs in one transaction and checks its inp
 ValidationError with a message a person can act on. Whether the person asking may do it at all is
 badges.permissions' question, asked by the views before they call these."""
 
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from badges.models import (
 from badges.openbadges import signing
 from badges.openbadges.documents import AlignmentData
 from badges.openbadges.svg import UnsafeSvg, sanitize_svg
+from badges.permissions import has_two_factor
 from directory.models import Listing
 from makeworks.lib.text import fold
 
@@ -258,6 +260,23 @@ def issuer_create(
     return issuer
 
 
+def _issuer_state(issuer: Issuer) -> dict[str, Any]:
+    return {
+        "name": issuer.name,
+        "url": issuer.url,
+        "email": issuer.email,
+        "description": issuer.description,
+        "image": issuer.image.name or "",
+        "require_two_factor": issuer.require_two_factor,
+    }
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that changed, as (before, after)."""
+    changed = [key for key in after if before.get(key) != after[key]]
+    return {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
+
+
 @transaction.atomic
 def issuer_update(
     *,
@@ -267,15 +286,48 @@ def issuer_update(
     email: str,
     description: str = "",
     image: UploadedFile | None = None,
+    require_two_factor: bool | None = None,
+    actor: Actor = None,
 ) -> Issuer:
-    """Change what the issuer profile says; its slug, and so its id, never changes."""
+    """Change what the issuer profile says, and whether its staff must use two-factor authentication
+    (None: leave it as it is); its slug, and so its id, never changes. The changed fields are written to
+    the audit log with their values before and after; a save that changes nothing records nothing.
+
+    A person may only require two-factor authentication once they use it themselves, or the hub's
+    console would shut them out the moment they saved."""
+    issuer = Issuer.objects.select_for_update().get(pk=issuer.pk)
+    before = _issuer_state(issuer)
     issuer.name = name.strip()
     issuer.url = _http_url_checked(url, field=_("The issuer's web address"))
     issuer.email = email.strip()
     issuer.description = description.strip()
+    if require_two_factor is not None:
+        turning_on = require_two_factor and not issuer.require_two_factor
+        if turning_on and isinstance(actor, User) and not has_two_factor(actor):
+            raise ValidationError(
+                {
+                    "require_two_factor": _(
+                        "Set up two-factor authentication for your own account before requiring it of "
+                        "everyone working on this hub's badges."
+                    )
+                },
+                code="two_factor_first",
+            )
+        issuer.require_two_factor = require_two_factor
     issuer.full_clean()
     _issuer_image_save(issuer=issuer, image=image)
     issuer.save()
+    changed_before, changed_after = _changes(before, _issuer_state(issuer))
+    if changed_after:
+        audit_record(
+            issuer=issuer,
+            actor=actor,
+            action=AuditAction.ISSUER_UPDATED,
+            obj_type="issuer",
+            obj_id=issuer.slug,
+            before=changed_before,
+            after=changed_after,
+        )
     return issuer
 
 
@@ -343,19 +395,28 @@ def signing_key_private_pem(*, key: SigningKey) -> bytes:
         raise ValidationError(str(error), code="undecryptable_key") from None
 
 
-@transaction.atomic
-def badge_class_create(
+def _badge_class_state(badge_class: BadgeClass) -> dict[str, Any]:
+    return {
+        "name": badge_class.name,
+        "description": badge_class.description,
+        "image": badge_class.image.name or "",
+        "criteria_narrative": badge_class.criteria_narrative,
+        "criteria_url": badge_class.criteria_url,
+        "alignments": badge_class.alignments,
+        "tags": badge_class.tags,
+        "valid_days": badge_class.valid_days,
+    }
+
+
+def _badge_class_fields_checked(
     *,
-    issuer: Issuer,
-    name: str,
-    description: str,
-    image: UploadedFile,
-    criteria_narrative: str = "",
-    criteria_url: str = "",
-    alignments: Iterable[Mapping[str, str] | AlignmentData] = (),
-    tags: Iterable[str] = (),
-    valid_days: int | None = None,
-) -> BadgeClass:
+    criteria_narrative: str,
+    criteria_url: str,
+    alignments: Iterable[Mapping[str, str] | AlignmentData],
+    tags: Iterable[str],
+    valid_days: int | None,
+) -> dict[str, Any]:
+    """The fields a badge class is created or changed with, checked and as stored."""
     if not criteria_narrative.strip() and not criteria_url.strip():
         raise ValidationError(
             _(
@@ -369,26 +430,109 @@ def badge_class_create(
             _("The validity period must be at least one day, or empty for badges that never expire."),
             code="bad_valid_days",
         )
-    checked_image = badge_image_validate(image)
-    badge_class = BadgeClass(
-        issuer=issuer,
-        name=name.strip(),
-        description=description.strip(),
-        criteria_narrative=criteria_narrative.strip(),
-        criteria_url=_http_url_checked(criteria_url, field=_("The criteria web address"))
+    return {
+        "criteria_narrative": criteria_narrative.strip(),
+        "criteria_url": _http_url_checked(criteria_url, field=_("The criteria web address"))
         if criteria_url.strip()
         else "",
-        alignments=alignments_validate(alignments),
-        tags=tags_validate(tags),
+        "alignments": alignments_validate(alignments),
+        "tags": tags_validate(tags),
+        "valid_days": valid_days,
+    }
+
+
+@transaction.atomic
+def badge_class_create(
+    *,
+    issuer: Issuer,
+    name: str,
+    description: str,
+    image: UploadedFile,
+    criteria_narrative: str = "",
+    criteria_url: str = "",
+    alignments: Iterable[Mapping[str, str] | AlignmentData] = (),
+    tags: Iterable[str] = (),
+    valid_days: int | None = None,
+    actor: Actor = None,
+) -> BadgeClass:
+    fields = _badge_class_fields_checked(
+        criteria_narrative=criteria_narrative,
+        criteria_url=criteria_url,
+        alignments=alignments,
+        tags=tags,
         valid_days=valid_days,
     )
+    checked_image = badge_image_validate(image)
+    badge_class = BadgeClass(issuer=issuer, name=name.strip(), description=description.strip(), **fields)
     # Everything is checked before the image is written, so a refused badge class leaves no file behind.
     badge_class.full_clean(exclude=["image"])
     badge_class.image.save(
         f"{badge_class.public_id}.{checked_image.extension}", ContentFile(checked_image.content), save=False
     )
     badge_class.save()
+    audit_record(
+        issuer=issuer,
+        actor=actor,
+        action=AuditAction.BADGE_CLASS_CREATED,
+        obj_type="badge_class",
+        obj_id=badge_class.public_id,
+        after=_badge_class_state(badge_class),
+    )
     return badge_class
+
+
+@transaction.atomic
+def badge_class_update(
+    *,
+    badge_class: BadgeClass,
+    name: str,
+    description: str,
+    image: UploadedFile | None = None,
+    criteria_narrative: str = "",
+    criteria_url: str = "",
+    alignments: Iterable[Mapping[str, str] | AlignmentData] = (),
+    tags: Iterable[str] = (),
+    valid_days: int | None = None,
+    actor: Actor = None,
+) -> BadgeClass:
+    """Change a badge class; `image` None keeps the current picture. Badges already awarded point at the
+    class's public URL, so they show the change: it is for corrections, not for a different achievement.
+    The changed fields go to the audit log with their values before and after."""
+    current = BadgeClass.objects.select_for_update().select_related("issuer").get(pk=badge_class.pk)
+    before = _badge_class_state(current)
+    fields = _badge_class_fields_checked(
+        criteria_narrative=criteria_narrative,
+        criteria_url=criteria_url,
+        alignments=alignments,
+        tags=tags,
+        valid_days=valid_days,
+    )
+    checked_image = badge_image_validate(image) if image is not None else None
+    current.name = name.strip()
+    current.description = description.strip()
+    for field, value in fields.items():
+        setattr(current, field, value)
+    current.full_clean(exclude=["image"])
+    if checked_image is not None:
+        # A new file name, so caches and baked copies of the old picture are never confused with it.
+        current.image.save(
+            f"{current.public_id}-{secrets.token_hex(4)}.{checked_image.extension}",
+            ContentFile(checked_image.content),
+            save=False,
+        )
+    current.save()
+    changed_before, changed_after = _changes(before, _badge_class_state(current))
+    if changed_after:
+        audit_record(
+            issuer=current.issuer,
+            actor=actor,
+            action=AuditAction.BADGE_CLASS_UPDATED,
+            obj_type="badge_class",
+            obj_id=current.public_id,
+            before=changed_before,
+            after=changed_after,
+        )
+    return current
 
 
 @transaction.atomic

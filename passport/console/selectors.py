@@ -1,5 +1,5 @@
-"""Reads for the console: a hub's dashboard, its assertions searched and filtered, their CSV export, and
-how far a bulk batch has got."""
+"""Reads for the console: a hub's dashboard, its assertions searched and filtered, their CSV export, how
+far a bulk batch has got, and what the owners' and editors' pages list (people, keys, badge classes)."""
 
 import csv
 import io
@@ -9,12 +9,15 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from badges.models import BadgeClass, Issuer
+from badges import selectors as badge_selectors
+from badges.models import BadgeClass, Issuer, IssuerMembership, SigningKey, SigningKeyStatus
 from badges.openbadges import recipient
 from makeworks.lib.spreadsheet import cell_neutralise
 from passport import selectors
@@ -316,3 +319,46 @@ def assertions_csv_chunks(assertions: QuerySet[Assertion], *, now: datetime | No
         writer.writerows(_export_row(assertion, urls, now) for assertion in chunk)
         yield buffer.getvalue()
         after_pk = chunk[-1].pk
+
+
+# Owners' and editors' pages -------------------------------------------------------------------------
+
+
+def hub_badge_classes_counted(issuer: Issuer) -> QuerySet[BadgeClass]:
+    """The hub's badge classes by name, each annotated with `issued`, how many badges it has awarded."""
+    return hub_badge_classes(issuer).annotate(issued=Count("assertions"))
+
+
+def hub_badge_class(issuer: Issuer, public_id: str) -> BadgeClass | None:
+    """One of the hub's badge classes; None for an unknown id or another hub's."""
+    return hub_badge_classes_counted(issuer).filter(public_id=public_id).first()
+
+
+def hub_membership(issuer: Issuer, membership_id: int) -> IssuerMembership | None:
+    """One person's role on the hub; None for an unknown id or another hub's."""
+    return badge_selectors.issuer_memberships(issuer).filter(pk=membership_id).first()
+
+
+def hub_signing_keys(issuer: Issuer) -> QuerySet[SigningKey]:
+    """The hub's signing keys, newest first, each annotated with `signed`, how many badges it signed."""
+    return badge_selectors.issuer_keys(issuer).annotate(signed=Count("assertions"))
+
+
+def hub_signing_key(issuer: Issuer, public_id: str) -> SigningKey | None:
+    """One of the hub's signing keys, with `signed`; None for an unknown id or another hub's."""
+    return hub_signing_keys(issuer).filter(public_id=public_id).first()
+
+
+def hub_active_key(issuer: Issuer) -> SigningKey | None:
+    return hub_signing_keys(issuer).filter(status=SigningKeyStatus.ACTIVE).first()
+
+
+def account_by_email(email: str) -> User | None:
+    """The account an owner means by an e-mail address: one that verified it, or, for accounts made
+    outside the sign-up (an administrator's), the address on the account itself. An address someone
+    added without verifying it finds nobody, so nobody gets a hub role by claiming another's address."""
+    verified = EmailAddress.objects.filter(email__iexact=email, verified=True, user__is_active=True)
+    found = verified.select_related("user").first()
+    if found is not None:
+        return found.user
+    return User.objects.filter(email__iexact=email, is_active=True, emailaddress__isnull=True).first()

@@ -84,7 +84,8 @@ def _day_start(day: date | None) -> datetime | None:
 @require_safe
 def hubs(request: HttpRequest) -> HttpResponse:
     issuers = permissions.issuers_for(request.user)
-    return render(request, "passport/console/hubs.html", {"issuers": issuers})
+    context = {"issuers": issuers, "has_two_factor": permissions.has_two_factor(request.user)}
+    return render(request, "passport/console/hubs.html", context)
 
 
 @login_required

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -34,8 +35,9 @@ ALLOWED_ON_HUB_A: dict[str, set[IssuerAction]] = {
         IssuerAction.ISSUE,
         IssuerAction.REVOKE,
         IssuerAction.MANAGE_BADGE_CLASSES,
+        IssuerAction.CONFIRM_AFFILIATION,
     },
-    "staff": {IssuerAction.VIEW},
+    "staff": {IssuerAction.VIEW, IssuerAction.CONFIRM_AFFILIATION},
     "outsider": set(),
     "admin": ALL_ACTIONS,
 }
@@ -400,3 +402,35 @@ def test_the_issuer_page_lists_its_people_to_read(hubs: Hubs, admin_browser: Cli
     assert 'name="memberships-0-role"' not in content
     assert saved.status_code == 302
     assert IssuerMembership.objects.filter(issuer=hubs.a).count() == 3
+
+
+# An issuer that requires two-factor authentication
+
+
+def test_an_issuer_requiring_two_factor_refuses_every_role_without_it_site_administrators_included(
+    hubs: Hubs,
+):
+    hubs.a.require_two_factor = True
+    hubs.a.save(update_fields=["require_two_factor"])
+
+    for role in ("owner", "editor", "staff", "admin"):
+        person = hubs.people[role]
+        with pytest.raises(permissions.TwoFactorRequired) as refused:
+            permissions.require(person, IssuerAction.VIEW, hubs.a)
+        assert "Fablab Glasgow requires two-factor authentication" in str(refused.value)
+        assert not any(permissions.allowed_actions(person, hubs.a).values())
+        assert not permissions.can(person, IssuerAction.VIEW, hubs.a)
+    with pytest.raises(Http404):
+        permissions.require(hubs.people["outsider"], IssuerAction.VIEW, hubs.a)
+
+
+def test_with_an_authenticator_app_each_role_gets_exactly_its_rules_again(hubs: Hubs):
+    hubs.a.require_two_factor = True
+    hubs.a.save(update_fields=["require_two_factor"])
+
+    for role in ("owner", "editor", "staff", "admin"):
+        TOTP.activate(hubs.people[role], generate_totp_secret())
+        for action in IssuerAction:
+            assert outcome_of_require(hubs.people[role], action, hubs.a) == expected_outcome(
+                role, action, "a"
+            )

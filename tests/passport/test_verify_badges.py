@@ -249,3 +249,9 @@ def test_a_signed_payload_that_is_not_an_object_is_refused() -> None:
     report = badge_verify(jws=_jws_carrying(["not", "a", "badge"]))
 
     assert failed(report) == {"assertion": "The JWS cannot be read: The JWS payload is not a JSON object"}
+
+
+def test_a_page_of_this_site_that_is_no_badge_is_refused_not_run(settings: Any) -> None:
+    report = badge_verify(url=f"{settings.SITE_URL}/machines/")
+
+    assert failed(report) == {"assertion": "This page of this site is not an Open Badges document."}

@@ -116,3 +116,7 @@ class Command(BaseCommand):
         # is found by name, so the directory alone still seeds when passport is not installed.
         if "seed_badges" in get_commands():
             call_command("seed_badges", stdout=self.stdout, stderr=self.stderr)
+        # The hubs' equipment belongs to machinery_map, found by name for the same reason; after the badges,
+        # so machines can require the hubs' inductions.
+        if "seed_machines" in get_commands():
+            call_command("seed_machines", stdout=self.stdout, stderr=self.stderr)

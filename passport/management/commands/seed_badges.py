@@ -4,7 +4,11 @@ Every published makerspace becomes an issuer with its own signing key; a dozen b
 to ESCO skill groups, are shared out among them; each class is awarded to a few made-up makers, hosted
 and signed in turn, and one award is revoked so the revocation lists have something to show. All of it
 goes through badges.services and passport.services, like real badges. No e-mail is sent to the made-up
-makers. Does nothing once any issuer exists.
+makers. The badges are made once: nothing is added once any issuer exists.
+
+Outside production, demo accounts (DEMO_ACCOUNTS, password DEMO_PASSWORD) are then given their roles on
+the first demo hub, so the staff console has people to show; that step runs every time and gives each
+account its role only if it has none there yet.
 """
 
 import io
@@ -16,7 +20,9 @@ from datetime import timedelta
 from itertools import cycle
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -25,7 +31,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from badges import services as badge_services
-from badges.models import Issuer
+from badges.models import Issuer, IssuerMembership, IssuerRole
 from directory.models import Listing, ListingKind
 from passport import services
 from passport.models import Assertion
@@ -175,6 +181,25 @@ MAKERS = (
 )
 
 
+# People who sign in to the demo's staff console, one per role on the first demo hub. Their password is
+# public (the README names it), which is why they are never made in production.
+DEMO_PASSWORD = "makeworks-demo"  # noqa: S105
+DEMO_ACCOUNTS = (
+    ("owner@demo.makeworks.example", IssuerRole.OWNER),
+    ("editor@demo.makeworks.example", IssuerRole.EDITOR),
+    ("staff@demo.makeworks.example", IssuerRole.STAFF),
+)
+
+
+def demo_account(email: str) -> User:
+    """The demo account for `email`, with its address verified so it can sign in at once."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(username=email, email=email, password=DEMO_PASSWORD)
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
 def badge_image(*, badge: DemoBadge) -> SimpleUploadedFile:
     """A PNG medal drawn locally: a hexagon in the badge's colour with its initials."""
     colour = ImageColor.getrgb(badge.colour)[:3]
@@ -206,7 +231,31 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if Issuer.objects.exists():
             self.stdout.write("Issuers already exist; seed_badges skipped.")
+        else:
+            self.badges_seed()
+        self.demo_roles_give()
+
+    def demo_roles_give(self) -> None:
+        if settings.PRODUCTION:
             return
+        hub = Issuer.objects.order_by("pk").first()
+        if hub is None:
+            return
+        given = []
+        with transaction.atomic():
+            for email, role in DEMO_ACCOUNTS:
+                user = demo_account(email)
+                if not IssuerMembership.objects.filter(issuer=hub, user=user).exists():
+                    badge_services.issuer_member_add(issuer=hub, user=user, role=role, actor=None)
+                    given.append(email)
+        if given:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo console accounts on {hub.name} (password {DEMO_PASSWORD!r}): {', '.join(given)}."
+                )
+            )
+
+    def badges_seed(self) -> None:
         hubs = list(Listing.objects.published().filter(kind=ListingKind.MAKERSPACE).order_by("pk"))
         if not hubs:
             self.stdout.write("No published makerspace to issue badges; run seed_demo first.")

@@ -1,0 +1,124 @@
+"""Writes to a hub's equipment. Each function runs in one transaction, checks what it is given and adds a
+line to the hub listing's history, so curators see machines come and go with the listing's other edits."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from badges.models import BadgeClass
+from directory.models import ChangeAction, Listing, Term, Vocabulary
+from directory.services import change_record
+from machinery_map.models import HUB_KINDS, Equipment, EquipmentType, ManufacturingProcess
+
+Actor = User | AnonymousUser | None
+
+# Fields a caller may set on a machine; anything else is a programming error, not user input.
+EQUIPMENT_FIELDS = {
+    "make", "model", "serial_number", "quantity", "condition", "status", "other_materials", "bed_size_mm",
+    "build_volume_mm3", "x_travel_mm", "y_travel_mm", "z_travel_mm", "laser_power_w", "spindle_speed_rpm",
+    "nozzle_size_mm", "axes", "power_rating_w", "access", "booking_url", "notes", "photo", "okw_properties",
+    "import_key",
+}  # fmt: skip
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - EQUIPMENT_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown equipment fields: {', '.join(sorted(unknown))}")
+
+
+def _check_hub(hub: Listing) -> None:
+    if hub.kind not in HUB_KINDS:
+        raise ValidationError(
+            _("Only makerspaces, workshops and fabricators have equipment; %(name)s is a %(kind)s.")
+            % {"name": hub.name, "kind": hub.get_kind_display().lower()},
+            code="not_a_hub",
+        )
+
+
+def _check_materials(materials: list[Term]) -> None:
+    wrong = [term.name for term in materials if term.vocabulary != Vocabulary.MATERIAL]
+    if wrong:
+        raise ValidationError(
+            _("These are not materials: %(names)s.") % {"names": ", ".join(wrong)}, code="not_a_material"
+        )
+
+
+def _history(*, hub: Listing, actor: Actor, before: str | None, after: str | None) -> None:
+    change_record(
+        listing=hub, action=ChangeAction.UPDATED, actor=actor, changes={"equipment": [before, after]}
+    )
+
+
+@transaction.atomic
+def equipment_create(
+    *,
+    hub: Listing,
+    equipment_type: EquipmentType,
+    processes: Iterable[ManufacturingProcess] | None = None,
+    materials: Iterable[Term] = (),
+    required_badge_classes: Iterable[BadgeClass] = (),
+    actor: Actor = None,
+    **fields: Any,
+) -> Equipment:
+    """Add a machine to a hub. Without `processes` it gets the usual processes of its type."""
+    _check_fields(fields)
+    _check_hub(hub)
+    material_list = list(materials)
+    _check_materials(material_list)
+    equipment = Equipment(hub=hub, equipment_type=equipment_type, **fields)
+    equipment.full_clean()
+    equipment.save()
+    equipment.processes.set(
+        list(processes) if processes is not None else list(equipment_type.processes.all())
+    )
+    equipment.materials.set(material_list)
+    equipment.required_badge_classes.set(list(required_badge_classes))
+    _history(hub=hub, actor=actor, before=None, after=equipment.title)
+    return equipment
+
+
+@transaction.atomic
+def equipment_update(
+    *,
+    equipment: Equipment,
+    equipment_type: EquipmentType | None = None,
+    processes: Iterable[ManufacturingProcess] | None = None,
+    materials: Iterable[Term] | None = None,
+    required_badge_classes: Iterable[BadgeClass] | None = None,
+    actor: Actor = None,
+    **fields: Any,
+) -> Equipment:
+    """Change some fields of a machine; relations given as None stay as they are."""
+    _check_fields(fields)
+    before = equipment.title
+    if equipment_type is not None:
+        equipment.equipment_type = equipment_type
+    for field, value in fields.items():
+        setattr(equipment, field, value)
+    equipment.full_clean()
+    equipment.save()
+    if processes is not None:
+        equipment.processes.set(list(processes))
+    if materials is not None:
+        material_list = list(materials)
+        _check_materials(material_list)
+        equipment.materials.set(material_list)
+    if required_badge_classes is not None:
+        equipment.required_badge_classes.set(list(required_badge_classes))
+    _history(hub=equipment.hub, actor=actor, before=before, after=equipment.title)
+    return equipment
+
+
+@transaction.atomic
+def equipment_delete(*, equipment: Equipment, actor: Actor = None) -> None:
+    photo = equipment.photo
+    _history(hub=equipment.hub, actor=actor, before=equipment.title, after=None)
+    equipment.delete()
+    # The file goes only once the row is gone for good, so a rollback never leaves a row without its photo.
+    if photo:
+        transaction.on_commit(lambda: photo.delete(save=False))
