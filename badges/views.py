@@ -2,6 +2,7 @@
 that gives a browser a page and a verifier the JSON-LD document (see badges.negotiation)."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -26,11 +27,17 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sand
 
 
 def _document_or_page(
-    request: HttpRequest, document: dict[str, Any], template: str, context: dict[str, Any]
+    request: HttpRequest,
+    document: dict[str, Any],
+    template: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
 ) -> HttpResponse:
+    """The JSON-LD document for verifiers, or the page for people. A page's context that costs queries is
+    passed as a function, so verifiers (who read these documents in bulk) never pay for it."""
     content_type = json_ld_content_type(request)
     if content_type is not None:
         return json_ld_response(document, content_type)
+    context = context() if callable(context) else context
     context["document_json"] = json.dumps(document, ensure_ascii=False, indent=2)
     response = render(request, template, context)
     patch_vary_headers(response, ["Accept"])
@@ -92,13 +99,16 @@ def issuer_image(request: HttpRequest, slug: str) -> FileResponse:
 def badge_class(request: HttpRequest, public_id: str) -> HttpResponse:
     found = _badge_class_or_404(public_id)
     data = selectors.badge_class_data(found)
-    context = {
-        "badge_class": found,
-        "data": data,
-        "issuer_data": selectors.issuer_data(found.issuer),
-        "endorsements": selectors.badge_class_endorsements(found),
-    }
-    return _document_or_page(request, badge_class_document(data), "badges/badge_class.html", context)
+
+    def page_context() -> dict[str, Any]:
+        return {
+            "badge_class": found,
+            "data": data,
+            "issuer_data": selectors.issuer_data(found.issuer),
+            "endorsements": selectors.badge_class_endorsements(found),
+        }
+
+    return _document_or_page(request, badge_class_document(data), "badges/badge_class.html", page_context)
 
 
 @require_safe
