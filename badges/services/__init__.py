@@ -1,30 +1,31 @@
-"""Writes of the badges app, one module per concept. Issuers, their keys, badge classes, staff roles and
-the audit log (`issuers`) are used everywhere and re-exported here; other concepts are imported from
-their modules."""
+"""Writes of the badges app, one module per concept. Issuers, their keys and badge classes (`issuers`),
+staff roles (`memberships`) and the audit log (`audit`) are used everywhere and re-exported here;
+endorsements are imported from their module."""
 
+from badges.services.audit import Actor, audit_record
 from badges.services.issuers import (
     ALIGNMENT_KEYS,
     MAX_ALIGNMENTS,
     MAX_IMAGE_BYTES,
     MAX_IMAGE_PIXELS,
     MAX_TAGS,
-    Actor,
     BadgeImage,
     alignments_validate,
-    audit_record,
     badge_class_create,
     badge_class_update,
     badge_image_validate,
     issuer_create,
-    issuer_member_add,
-    issuer_member_change,
-    issuer_member_check,
-    issuer_member_remove,
     issuer_update,
     signing_key_private_pem,
     signing_key_revoke,
     signing_key_rotate,
     tags_validate,
+)
+from badges.services.memberships import (
+    issuer_member_add,
+    issuer_member_change,
+    issuer_member_check,
+    issuer_member_remove,
 )
 
 __all__ = [

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges.models import AuditAction, BadgeClass, Endorsement, Issuer
-from badges.services.issuers import Actor, audit_record
+from badges.services.audit import Actor, audit_record
 
 # An endorsement comment is a few sentences shown beside the badge, not a document.
 MAX_COMMENT_LENGTH = 2000

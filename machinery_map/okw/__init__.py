@@ -1,5 +1,5 @@
 """Open Know-Where in and out: hubs as ManufacturingFacility documents (export) and OKW files read into
-hubs and machines (import). See export.py and importing.py for the rules each follows."""
+hubs and machines (import). See export.py, planning.py and importing.py for the rules each follows."""
 
 from machinery_map.okw.export import (
     facilities_json_chunks,
@@ -9,7 +9,8 @@ from machinery_map.okw.export import (
     json_text,
     yaml_text,
 )
-from machinery_map.okw.importing import ImportNote, OkwImportReport, okw_import
+from machinery_map.okw.importing import okw_import
+from machinery_map.okw.planning import ImportNote, OkwImportReport
 from machinery_map.okw.reading import OkwFileError
 
 __all__ = [
