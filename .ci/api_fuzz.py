@@ -75,14 +75,31 @@ def wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def schemathesis(port: int, token: str, examples: int, env: dict[str, str], *selection: str) -> int:
+def schemathesis(
+    port: int, token: str, examples: int, env: dict[str, str], *selection: str
+) -> tuple[int, tuple[int, int]]:
     base = f"http://127.0.0.1:{port}"
     command = [
         str(BIN / "schemathesis"), "run", f"{base}/api/schema/", "--url", base,
         "--checks", CHECKS, "--max-examples", str(examples), "--header", f"Authorization: Bearer {token}",
         "--request-timeout", "20", "--seed", "8", "--generation-database", "none", *selection,
     ]  # fmt: skip
-    return subprocess.run(command, cwd=ROOT, env=env).returncode
+    run = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    print(run.stdout, end="", flush=True)
+    return run.returncode, cases_judged(run.stdout, run.returncode)
+
+
+# schemathesis closes with "Test cases:" then "  N generated, N passed" or "  N generated, K found U
+# unique failures"; this reads that line into (passed, failed) for the run's closing count.
+CASES_LINE = re.compile(r"^\s*(\d+) generated, (?:(\d+) passed|(\d+) found \d+ unique failures?)")
+
+
+def cases_judged(output: str, status: int) -> tuple[int, int]:
+    for line in reversed(output.splitlines()):
+        if match := CASES_LINE.match(re.sub(r"\x1b\[[0-9;]*m", "", line)):
+            generated, failed = int(match[1]), int(match[3] or 0)
+            return generated - failed, failed or int(status != 0)
+    return 0, 1  # schemathesis ended without judging any case: the step failed
 
 
 # Demo data for the endpoints seed_demo leaves empty, made in the throwaway database by this file run
@@ -319,12 +336,13 @@ def main() -> int:
         try:
             wait_for(port, server)
             print("== schemathesis: every operation, read key", flush=True)
-            failures = schemathesis(port, read_key, arguments.examples, hooks_env)
+            status, (read_passed, read_failed) = schemathesis(port, read_key, arguments.examples, hooks_env)
             print("== schemathesis: writes, issuing key", flush=True)
-            failures |= schemathesis(
+            write_status, (write_passed, write_failed) = schemathesis(
                 port, issue_key, arguments.examples, hooks_env,
                 "--include-method", "POST", "--include-method", "PATCH",
             )  # fmt: skip
+            failures = status | write_status
             patterns = operation_patterns(port)
         finally:
             server.terminate()
@@ -332,6 +350,7 @@ def main() -> int:
         print("== Answers per operation (both runs)", flush=True)
         print(status_table(access_log, patterns))
     print(f"== Done in {time.monotonic() - started:.0f} s", flush=True)
+    print(f"api-fuzz: {read_passed + write_passed} passed, {read_failed + write_failed} failed")
     return 1 if failures else 0
 
 

@@ -182,10 +182,10 @@ def main() -> int:
         server.terminate()
         server.wait()
     if failures:
-        print(f"conformance: {len(failures)} of {len(cases)} badges judged wrongly: {', '.join(failures)}")
-        return 1
-    print(f"conformance: all {len(cases)} badges judged as expected by the IMS validator")
-    return 0
+        print(f"Judged wrongly by the IMS validator: {', '.join(failures)}")
+    # The plain closing line .ci/run counts (.ci/tally.py): one case a badge.
+    print(f"conformance: {len(cases) - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
