@@ -234,6 +234,14 @@ GEOCODER_URL = env_str("GEOCODER_URL")
 # (SSRF) unless this is set, which tests and a closed intranet deployment need.
 VERIFY_ALLOW_PRIVATE_ADDRESSES = env_bool("VERIFY_ALLOW_PRIVATE_ADDRESSES", default=False)
 
+# How many proxies in front of the app (nginx, a load balancer) append the client's address to
+# X-Forwarded-For: behind N, the client is the Nth address from the right (makeworks.lib.requests.
+# client_address); with 0 the header is ignored, as anyone can send it. Every per-client limit (log-in,
+# contact form, /verify/, the API) counts by that address. API_TRUSTED_PROXIES is its former name.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("API_TRUSTED_PROXIES", 0))
+# allauth reads the client through accounts.adapter, which asks client_address; its own reader agrees.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # The partner API (/api/v1/, see makeworks/api_urls.py). Keys (partners.APIKey) or a browser session
 # authenticate; every view names its own permissions, so nothing is writable by default.
 REST_FRAMEWORK = {
@@ -258,9 +266,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "makeworks.api_errors.api_exception_handler",
-    # Behind N trusted proxies the client is the Nth address from the right of X-Forwarded-For; with 0
-    # the header is ignored, as anyone can send it.
-    "NUM_PROXIES": env_int("API_TRUSTED_PROXIES", 0),
+    # Our throttles read the client through makeworks.lib.requests.client_address; this keeps DRF's own
+    # get_ident in step with it.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # Requests per window ("count/second|minute|hour|day") per API key, per signed-in person and per
 # anonymous client address, counted in the default cache (Redis when REDIS_URL: one count for every

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from badges import selectors as badge_selectors
 from badges.models import Endorsement
 from makeworks.lib.ratelimit import Limit, attempt_allowed
+from makeworks.lib.requests import client_address
 from passport.verification import CHECKS, Check, VerificationReport, badge_verify
 from passport.verify_forms import VerifyForm
 
@@ -207,11 +208,6 @@ def _endorsements(report: VerificationReport) -> list[Endorsement]:
     return list(badge_selectors.badge_class_endorsements(badge_class)) if badge_class else []
 
 
-def _client(request: HttpRequest) -> str:
-    # Behind a proxy this is the proxy's address, as for the contact form's limit.
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _verified(form: VerifyForm) -> VerificationReport:
     try:
         return _verified_as_given(form)
@@ -245,7 +241,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if not form.is_bound:
         return render(request, "passport/verify.html", context)
-    if not attempt_allowed(scope="verify", key=_client(request), limit=VERIFICATIONS_PER_CLIENT):
+    if not attempt_allowed(scope="verify", key=client_address(request), limit=VERIFICATIONS_PER_CLIENT):
         minutes = VERIFICATIONS_PER_CLIENT.seconds // 60
         response = render(
             request,
