@@ -142,7 +142,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis, when given, is both the Celery broker and the shared cache, so limits hold across processes.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # An unreachable Redis reads as an empty cache (makeworks.cache): rate limits fail open with a
+    # warning instead of every log-in and API call answering 500; a hung one is given up on in a second.
+    CACHES = {
+        "default": {
+            "BACKEND": "makeworks.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
