@@ -13,6 +13,7 @@ import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from makeworks.lib.csp import origin_source
 from makeworks.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_filters",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -80,6 +82,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (see the end of this file).
+    "csp.middleware.CSPMiddleware",
+    "makeworks.middleware.PermissionsPolicyMiddleware",
     # In production WhiteNoise serves the collected static files; in development runserver does.
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
     # Before anything that may answer early, so CORS headers are on every /api/v1/ response.
@@ -361,6 +366,48 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp): scripts and styles come from our own static files only, never
+# inline, so injected markup cannot run. Images may also come as data: URIs (embedded badge images), from
+# the map's tile server and from where media and badge URLs point; the video facade frames the two
+# players makeworks/lib/video.py knows by name (a PeerTube listing adds its own instance, see
+# directory.views.browse). The API docs pages add a nonce for what their UIs inject (makeworks.api_docs).
+_IMAGE_ORIGINS = [origin_source(url) for url in (MAP_TILE_URL, str(MEDIA_URL), SITE_URL)]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *sorted({origin for origin in _IMAGE_ORIGINS if origin})],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# Powerful browser features no page uses, refused to the page and to anything it frames. Fullscreen,
+# autoplay and picture-in-picture stay at the browser's default: the video players ask for them.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

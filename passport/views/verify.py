@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -232,6 +233,8 @@ def _verified_as_given(form: VerifyForm) -> VerificationReport:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+# The report shows the badge's own image, which any issuer may host anywhere on the web.
+@csp_update({"img-src": ["https:"]})
 def verify(request: HttpRequest) -> HttpResponse:
     """The form; posted, or opened with ?badge=<url> from a badge's page, the report as well."""
     if request.method == "POST":
