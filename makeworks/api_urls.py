@@ -2,11 +2,12 @@
 Swagger UI and Redoc pages that read it (served from our own static files)."""
 
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from badges import api as badges_api
 from directory import api as directory_api
 from machinery_map import api as machinery_map_api
+from makeworks.api_docs import RedocView, SwaggerView
 from makeworks.api_errors import not_found
 from partners import api as partners_api
 from passport import api as passport_api
@@ -24,8 +25,8 @@ app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("docs/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     # Any other address under /api/ answers a JSON 404, in the shape of the API's errors.
     re_path(r"^.*$", not_found),
 ]

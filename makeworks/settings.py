@@ -13,6 +13,7 @@ import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from makeworks.lib.csp import origin_source
 from makeworks.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_filters",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -80,6 +82,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (see the end of this file).
+    "csp.middleware.CSPMiddleware",
+    "makeworks.middleware.PermissionsPolicyMiddleware",
     # In production WhiteNoise serves the collected static files; in development runserver does.
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
     # Before anything that may answer early, so CORS headers are on every /api/v1/ response.
@@ -142,7 +147,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis, when given, is both the Celery broker and the shared cache, so limits hold across processes.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # An unreachable Redis reads as an empty cache (makeworks.cache): rate limits fail open with a
+    # warning instead of every log-in and API call answering 500; a hung one is given up on in a second.
+    CACHES = {
+        "default": {
+            "BACKEND": "makeworks.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -234,6 +247,14 @@ GEOCODER_URL = env_str("GEOCODER_URL")
 # (SSRF) unless this is set, which tests and a closed intranet deployment need.
 VERIFY_ALLOW_PRIVATE_ADDRESSES = env_bool("VERIFY_ALLOW_PRIVATE_ADDRESSES", default=False)
 
+# How many proxies in front of the app (nginx, a load balancer) append the client's address to
+# X-Forwarded-For: behind N, the client is the Nth address from the right (makeworks.lib.requests.
+# client_address); with 0 the header is ignored, as anyone can send it. Every per-client limit (log-in,
+# contact form, /verify/, the API) counts by that address. API_TRUSTED_PROXIES is its former name.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("API_TRUSTED_PROXIES", 0))
+# allauth reads the client through accounts.adapter, which asks client_address; its own reader agrees.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # The partner API (/api/v1/, see makeworks/api_urls.py). Keys (partners.APIKey) or a browser session
 # authenticate; every view names its own permissions, so nothing is writable by default.
 REST_FRAMEWORK = {
@@ -258,9 +279,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "makeworks.api_errors.api_exception_handler",
-    # Behind N trusted proxies the client is the Nth address from the right of X-Forwarded-For; with 0
-    # the header is ignored, as anyone can send it.
-    "NUM_PROXIES": env_int("API_TRUSTED_PROXIES", 0),
+    # Our throttles read the client through makeworks.lib.requests.client_address; this keeps DRF's own
+    # get_ident in step with it.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # Requests per window ("count/second|minute|hour|day") per API key, per signed-in person and per
 # anonymous client address, counted in the default cache (Redis when REDIS_URL: one count for every
@@ -345,6 +366,48 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp): scripts and styles come from our own static files only, never
+# inline, so injected markup cannot run. Images may also come as data: URIs (embedded badge images), from
+# the map's tile server and from where media and badge URLs point; the video facade frames the two
+# players makeworks/lib/video.py knows by name (a PeerTube listing adds its own instance, see
+# directory.views.browse). The API docs pages add a nonce for what their UIs inject (makeworks.api_docs).
+_IMAGE_ORIGINS = [origin_source(url) for url in (MAP_TILE_URL, str(MEDIA_URL), SITE_URL)]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *sorted({origin for origin in _IMAGE_ORIGINS if origin})],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# Powerful browser features no page uses, refused to the page and to anything it frames. Fullscreen,
+# autoplay and picture-in-picture stay at the browser's default: the video players ask for them.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ from rest_framework.throttling import BaseThrottle
 
 from makeworks.api_grants import is_anonymous, key_grant
 from makeworks.lib.ratelimit import Limit, attempt_allowed
+from makeworks.lib.requests import client_address
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -71,9 +72,9 @@ class SessionUserThrottle(_WindowThrottle):
 
 
 class AnonymousClientThrottle(_WindowThrottle):
-    """Per client address: REMOTE_ADDR, or the X-Forwarded-For entry API_TRUSTED_PROXIES says."""
+    """Per client address: REMOTE_ADDR, or the X-Forwarded-For entry TRUSTED_PROXY_COUNT says."""
 
     scope = "anonymous"
 
     def client_key(self, request: "Request") -> str | None:
-        return self.get_ident(request) if is_anonymous(request) else None
+        return client_address(request._request) if is_anonymous(request) else None

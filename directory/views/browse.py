@@ -12,6 +12,7 @@ from directory.permissions import Action
 from directory.search import SearchParamsError, parse_search_params, search_listings, suggest
 from directory.search.params import MAX_QUERY_LENGTH
 from directory.views.contact import contact_form_context
+from makeworks.lib.csp import origin_source
 from makeworks.lib.requests import HtmxHttpRequest
 
 # The actions a listing page offers as buttons, each shown only to those who may take it.
@@ -76,4 +77,9 @@ def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
     permissions.require(request.user, Action.VIEW, page.listing)
     allowed = permissions.allowed_actions(request.user, LISTING_ACTIONS, page.listing)
     context = {"page": page, "allowed": allowed, **contact_form_context(page.listing), **_map_context()}
-    return render(request, "directory/listing.html", context)
+    response = render(request, "directory/listing.html", context)
+    video_origin = origin_source(page.video.embed_url) if page.video else None
+    if video_origin:
+        # A PeerTube video plays from its own instance, which the site-wide policy cannot list.
+        response._csp_update = {"frame-src": [video_origin]}  # type: ignore[attr-defined]
+    return response

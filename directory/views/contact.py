@@ -16,16 +16,12 @@ from directory.forms.contact import ContactForm
 from directory.models import Listing
 from directory.permissions import Action
 from directory.services.contact import contact_message_send, listing_takes_messages
+from makeworks.lib.requests import client_address
 
 
 def contact_form_context(listing: Listing) -> dict[str, ContactForm | None]:
     """What a listing page needs for its contact form: an empty form, or None if it takes no messages."""
     return {"contact_form": ContactForm() if listing_takes_messages(listing=listing) else None}
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # Behind a proxy this is the proxy's address; a trusted-proxy setting comes with a later issue.
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -49,7 +45,7 @@ def listing_contact(request: HttpRequest, slug: str) -> HttpResponse:
                 sender_name=data["sender_name"],
                 sender_email=data["sender_email"],
                 body=data["body"],
-                ip=_client_ip(request),
+                ip=client_address(request),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from badges import selectors as badge_selectors
 from badges.models import Endorsement
 from makeworks.lib.ratelimit import Limit, attempt_allowed
+from makeworks.lib.requests import client_address
 from passport.verification import CHECKS, Check, VerificationReport, badge_verify
 from passport.verify_forms import VerifyForm
 
@@ -207,11 +209,6 @@ def _endorsements(report: VerificationReport) -> list[Endorsement]:
     return list(badge_selectors.badge_class_endorsements(badge_class)) if badge_class else []
 
 
-def _client(request: HttpRequest) -> str:
-    # Behind a proxy this is the proxy's address, as for the contact form's limit.
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _verified(form: VerifyForm) -> VerificationReport:
     try:
         return _verified_as_given(form)
@@ -236,6 +233,8 @@ def _verified_as_given(form: VerifyForm) -> VerificationReport:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+# The report shows the badge's own image, which any issuer may host anywhere on the web.
+@csp_update({"img-src": ["https:"]})
 def verify(request: HttpRequest) -> HttpResponse:
     """The form; posted, or opened with ?badge=<url> from a badge's page, the report as well."""
     if request.method == "POST":
@@ -245,7 +244,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if not form.is_bound:
         return render(request, "passport/verify.html", context)
-    if not attempt_allowed(scope="verify", key=_client(request), limit=VERIFICATIONS_PER_CLIENT):
+    if not attempt_allowed(scope="verify", key=client_address(request), limit=VERIFICATIONS_PER_CLIENT):
         minutes = VERIFICATIONS_PER_CLIENT.seconds // 60
         response = render(
             request,

@@ -102,6 +102,39 @@ def test_failed_log_ins_are_limited_even_for_the_right_password_afterwards(
     assert "Too many failed login attempts" in response.content.decode()
 
 
+def fail_log_ins(client: Client, count: int) -> list[str]:
+    """Failed log-ins, each with another address so only the per-client limit can refuse them."""
+    pages = []
+    for attempt in range(count):
+        data = {"login": f"guess{attempt}@example.org", "password": "wrong-guess"}
+        pages.append(client.post(reverse("account_login"), data).content.decode())
+    return pages
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_one_client_s_failed_log_ins_do_not_lock_out_the_others(settings) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    guesser = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    someone_else = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.4")
+
+    fail_log_ins(guesser, 10)
+    (guesser_page,) = fail_log_ins(guesser, 1)
+    (someone_else_page,) = fail_log_ins(someone_else, 1)
+
+    assert "Too many failed login attempts" in guesser_page
+    assert "Too many failed login attempts" not in someone_else_page
+
+
+@pytest.mark.django_db
+def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_log_in_limit(settings) -> None:
+    settings.TRUSTED_PROXY_COUNT = 0
+
+    fail_log_ins(Client(HTTP_X_FORWARDED_FOR="203.0.113.9"), 10)
+    (forged,) = fail_log_ins(Client(HTTP_X_FORWARDED_FOR="198.51.100.4"), 1)
+
+    assert "Too many failed login attempts" in forged
+
+
 def test_a_forgotten_password_is_reset_through_an_e_mailed_link(
     client: Client, verified_member: User, mailoutbox: list, django_capture_on_commit_callbacks
 ) -> None:

@@ -91,11 +91,15 @@ def test_forwarded_for_names_the_client_behind_one_trusted_proxy(
     db: None, settings: Any, client_api: APIClient
 ) -> None:
     settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "anonymous": "1/minute"}
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.TRUSTED_PROXY_COUNT = 1
     assert client_api.get("/api/v1/nodes/", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.1").status_code == 200
     # A forged first entry does not make a new client: the proxy's own entry (the last) is the client.
     assert client_api.get("/api/v1/nodes/", HTTP_X_FORWARDED_FOR="7.7.7.7, 198.51.100.1").status_code == 429
     assert client_api.get("/api/v1/nodes/", HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 200
+    # A header shorter than the proxies trusted came around them: the connection's address counts.
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_api.get("/api/v1/nodes/", HTTP_X_FORWARDED_FOR="198.51.100.3").status_code == 200
+    assert client_api.get("/api/v1/nodes/", HTTP_X_FORWARDED_FOR="198.51.100.4").status_code == 429
 
 
 def test_anonymous_public_reads_are_cacheable_and_answer_304_when_unchanged(

@@ -257,6 +257,47 @@ def test_an_ip_address_is_limited_to_twenty_messages_an_hour(
     )
 
 
+def visitors_behind_the_proxy(
+    client: Client, capture: Callable[..., Any], slug: str, forwarded_for: list[str]
+) -> list[int]:
+    """Statuses of one message from each of these X-Forwarded-For values, all through one proxy."""
+    statuses = []
+    for n, forwarded in enumerate(forwarded_for):
+        with capture(execute=True):
+            data = {**VISITOR, "sender_email": f"visitor{n}@example.org"}
+            answer = client.post(
+                contact_url(slug), data, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded
+            )
+        statuses.append(answer.status_code)
+    return statuses
+
+
+def test_behind_the_proxy_one_busy_visitor_does_not_hold_back_the_others(
+    client: Client, catalogue: Catalogue, settings: Any, django_capture_on_commit_callbacks
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    busy = ["203.0.113.9"] * 21
+
+    statuses = visitors_behind_the_proxy(
+        client, django_capture_on_commit_callbacks, catalogue.clyde.slug, [*busy, "198.51.100.4"]
+    )
+
+    assert statuses == [302] * 20 + [429, 302]
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_contact_limit(
+    client: Client, catalogue: Catalogue, settings: Any, django_capture_on_commit_callbacks
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 0
+    forged = [f"203.0.113.{n}" for n in range(21)]
+
+    statuses = visitors_behind_the_proxy(
+        client, django_capture_on_commit_callbacks, catalogue.clyde.slug, forged
+    )
+
+    assert statuses == [302] * 20 + [429]
+
+
 def test_an_invalid_address_is_refused_and_the_text_kept(
     client: Client, catalogue: Catalogue, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks
 ) -> None:

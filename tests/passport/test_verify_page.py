@@ -286,6 +286,29 @@ def test_a_client_that_verifies_too_often_is_asked_to_wait(client: Client, db: N
     assert verify(other_client, badge="").status_code == 400
 
 
+def test_behind_the_proxy_each_client_has_its_own_verification_limit(
+    client: Client, db: None, settings: Any
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    busy = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    other = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    for _n in range(VERIFICATIONS_PER_CLIENT.count):
+        verify(busy, badge="")
+
+    assert verify(busy, badge="").status_code == 429
+    assert verify(other, badge="").status_code == 400
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_verification_limit(
+    db: None, settings: Any
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(VERIFICATIONS_PER_CLIENT.count):
+        verify(Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"), badge="")
+
+    assert verify(Client(HTTP_X_FORWARDED_FOR="198.51.100.4"), badge="").status_code == 429
+
+
 def test_a_badge_from_another_site_is_fetched_from_there(
     client: Client, live_server: Any, settings: Any
 ) -> None:
