@@ -12,10 +12,13 @@ COPY requirements/main.txt requirements/main.txt
 RUN pip install --no-cache-dir --require-hashes -r requirements/main.txt
 
 COPY . .
+# /app/staticfiles is this image's own copy (Django reads its manifest there); the `release` service of
+# docker-compose.yml copies it into /srv/static, the volume nginx serves. Both folders belong to the
+# app's user, so empty named volumes mounted there start out writable by it.
 # collectstatic needs keys to import settings; these sign and encrypt nothing and are never used at run time.
 RUN SECRET_KEY=collectstatic-only BADGE_KEY_SECRET=collectstatic-only-never-used-at-run-time \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/media && chown -R makeworks /app/media
+    && mkdir -p /app/media /srv/static && chown -R makeworks /app/media /srv/static
 
 USER makeworks
 EXPOSE 8000
