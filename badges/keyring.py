@@ -115,6 +115,12 @@ def _checked_secret() -> str:
     return secret
 
 
+def secret_fingerprint_checked() -> str:
+    """The secret's fingerprint once the secret is checked (and recorded, if nothing was): for writes that
+    carry keys or lookups made elsewhere, such as restoring a backup."""
+    return signing.secret_fingerprint(_checked_secret())
+
+
 def private_key_encrypt(private_pem: bytes) -> bytes:
     return signing.encrypt_private_key(private_pem, _checked_secret())
 
