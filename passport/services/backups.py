@@ -26,7 +26,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 
 from badges import keyring
 from badges.models import AuditEntry, BadgeClass, Endorsement, Issuer, SigningKey
@@ -39,7 +38,8 @@ VERSION = 1
 
 
 class BackupError(Exception):
-    """A backup that cannot be restored here, with the reason a person can act on."""
+    """A backup that cannot be restored here, with the reason a person can act on. Said to the operator
+    running the command, in English like the other commands' output."""
 
 
 # The fields each object is written with, by kind of value; the restore reads them back the same way.
@@ -193,9 +193,7 @@ def _read(value: Any, kind: str, where: str) -> Any:
     }
     read = readers[kind](value)
     if read is None and kind != JSON:
-        raise BackupError(_("%(where)s must be %(kind)s, not %(value)s.") % {
-            "where": where, "kind": kind, "value": repr(value)[:80]
-        })  # fmt: skip
+        raise BackupError(f"{where} must be {kind}, not {repr(value)[:80]}.")
     return read
 
 
@@ -213,10 +211,10 @@ def _base64(value: Any) -> bytes | None:
 
 def _object(value: Any, fields: Mapping[str, str], where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise BackupError(_("%(where)s must be an object.") % {"where": where})
+        raise BackupError(f"{where} must be an object.")
     missing = [name for name in fields if name not in value]
     if missing:
-        raise BackupError(_("%(where)s lacks %(fields)s.") % {"where": where, "fields": ", ".join(missing)})
+        raise BackupError(f"{where} lacks {', '.join(missing)}.")
     return {name: _read(value[name], kind, f"{where}.{name}") for name, kind in fields.items()}
 
 
@@ -236,23 +234,20 @@ def backup_read(document: Any) -> Backup:
     """The document checked: the right format and version, every field present with the right kind of
     value, and every reference (badge class, key, batch, file) to something in the backup."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise BackupError(_("This is not a makeworks issuer backup (no “format”: “%(format)s”).") % {
-            "format": FORMAT
-        })  # fmt: skip
+        raise BackupError(f"This is not a makeworks issuer backup (no “format”: “{FORMAT}”).")
     if document.get("version") != VERSION:
-        raise BackupError(_("This backup is version %(found)s; this server reads version %(version)d.") % {
-            "found": repr(document.get("version")), "version": VERSION
-        })  # fmt: skip
+        found = document.get("version")
+        raise BackupError(f"This backup is version {found!r}; this server reads version {VERSION}.")
     header = _object(document, {"site_url": TEXT, "key_secret_fingerprint": TEXT}, "backup")
     sections = {}
     for name, fields in SECTIONS.items():
         items = document.get(name)
         if not isinstance(items, list):
-            raise BackupError(_("backup.%(section)s must be a list.") % {"section": name})
+            raise BackupError(f"backup.{name} must be a list.")
         sections[name] = [_object(item, fields, f"{name}[{n}]") for n, item in enumerate(items)]
     files = document.get("files")
     if not isinstance(files, dict):
-        raise BackupError(_("backup.files must be an object of file names and base64 contents."))
+        raise BackupError("backup.files must be an object of file names and base64 contents.")
     backup = Backup(
         site_url=header["site_url"],
         key_secret_fingerprint=header["key_secret_fingerprint"],
@@ -275,9 +270,8 @@ def _references_checked(backup: Backup) -> None:
     def check(section: str, reference: str, known: set[Any]) -> None:
         for n, row in enumerate(backup.sections[section]):
             if row[reference] is not None and row[reference] not in known:
-                raise BackupError(_("%(where)s names %(value)s, which is not in the backup.") % {
-                    "where": f"{section}[{n}].{reference}", "value": repr(row[reference])
-                })  # fmt: skip
+                where = f"{section}[{n}].{reference}"
+                raise BackupError(f"{where} names {row[reference]!r}, which is not in the backup.")
 
     check("issue_batches", "badge_class", ids["badge_class"])
     check("assertions", "badge_class", ids["badge_class"])
@@ -288,9 +282,7 @@ def _references_checked(backup: Backup) -> None:
     named += [row["baked_image"] for row in backup.sections["assertions"]]
     missing = sorted({name for name in named if name and name not in backup.files})
     if missing:
-        raise BackupError(_("The backup names files it does not contain: %(files)s.") % {
-            "files": ", ".join(missing[:5])
-        })  # fmt: skip
+        raise BackupError(f"The backup names files it does not contain: {', '.join(missing[:5])}.")
 
 
 # Restoring -------------------------------------------------------------------------------------------
@@ -308,29 +300,22 @@ class RestoreReport:
 def _restorable_here(backup: Backup) -> None:
     if backup.site_url != settings.SITE_URL:
         raise BackupError(
-            _(
-                "This backup was made at %(theirs)s and this server is %(ours)s: every badge's id is a URL "
-                "at the site that issued it, so they would no longer verify. Set SITE_URL to %(theirs)s."
-            )
-            % {"theirs": backup.site_url, "ours": settings.SITE_URL}
+            f"This backup was made at {backup.site_url} and this server is {settings.SITE_URL}: every "
+            "badge's id is a URL at the site that issued it, so they would no longer verify. Set SITE_URL "
+            f"to {backup.site_url}."
         )
     if backup.key_secret_fingerprint != keyring.secret_fingerprint():
         raise BackupError(
-            _(
-                "This backup's signing keys are encrypted with another BADGE_KEY_SECRET than this server's "
-                "(fingerprint %(theirs)s…): set BADGE_KEY_SECRET to the secret the backup was made with."
-            )
-            % {"theirs": backup.key_secret_fingerprint[:12]}
+            "This backup's signing keys are encrypted with another BADGE_KEY_SECRET than this server's "
+            f"(fingerprint {backup.key_secret_fingerprint[:12]}…): set BADGE_KEY_SECRET to the secret the "
+            "backup was made with."
         )
     slug = backup.issuer["slug"]
     if Issuer.objects.filter(slug=slug).exists():
-        raise BackupError(
-            _("The issuer “%(slug)s” already exists here; nothing was restored.") % {"slug": slug}
-        )
+        raise BackupError(f"The issuer “{slug}” already exists here; nothing was restored.")
     if Issuer.objects.filter(listing__slug=backup.listing["slug"]).exists():
         raise BackupError(
-            _("The hub “%(listing)s” already has another badge issuer; nothing was restored.")
-            % {"listing": backup.listing["slug"]}
+            f"The hub “{backup.listing['slug']}” already has another badge issuer; nothing was restored."
         )
     models_by_section: tuple[tuple[str, type[models.Model]], ...] = (
         ("signing_keys", SigningKey),
@@ -342,10 +327,7 @@ def _restorable_here(backup: Backup) -> None:
         ids = [row["public_id"] for row in backup.sections[section]]
         taken = model._default_manager.filter(public_id__in=ids).values_list("public_id", flat=True).first()
         if taken is not None:
-            raise BackupError(
-                _("%(section)s %(id)s already exists here; nothing was restored.")
-                % {"section": section, "id": taken}
-            )
+            raise BackupError(f"{section} {taken} already exists here; nothing was restored.")
 
 
 def _file_restored(name: str, content: bytes, created: list[str]) -> str:
@@ -525,5 +507,5 @@ def issuer_restore(*, document: Any) -> RestoreReport:
         for name in created_files:
             default_storage.delete(name)
         if isinstance(error, IntegrityError):
-            raise BackupError(_("The database refused the backup: %(error)s") % {"error": error}) from None
+            raise BackupError(f"The database refused the backup: {error}") from None
         raise
