@@ -94,25 +94,31 @@ def secret_fingerprint() -> str:
     return signing.secret_fingerprint(settings.BADGE_KEY_SECRET)
 
 
-@transaction.atomic
 def _checked_secret() -> str:
     """The secret, once it is known to be the one the stored keys and lookups were made with; recorded
-    here the first time. Raises BadgeKeySecretMismatchError otherwise."""
+    here the first time. Raises BadgeKeySecretMismatchError otherwise. After the first match in a process
+    it costs no query."""
     secret = settings.BADGE_KEY_SECRET
     fingerprint = signing.secret_fingerprint(secret)
-    if fingerprint in _matched:
-        return secret
-    stored = _stored_fingerprint()
-    if stored is None:
-        if not _opens_stored_keys(secret):
+    if fingerprint not in _matched:
+        if _recorded_fingerprint(secret, fingerprint) != fingerprint:
             raise BadgeKeySecretMismatchError
-        # Two processes recording at once: the row's fixed primary key lets one win; the other compares.
-        row = KeySecretFingerprint.objects.get_or_create(pk=1, defaults={"fingerprint": fingerprint})[0]
-        stored = row.fingerprint
-    if stored != fingerprint:
-        raise BadgeKeySecretMismatchError
-    _matched.add(fingerprint)
+        _matched.add(fingerprint)
     return secret
+
+
+@transaction.atomic
+def _recorded_fingerprint(secret: str, fingerprint: str) -> str | None:
+    """The stored fingerprint, recording `fingerprint` if none is stored and `secret` opens the stored keys;
+    None when nothing is stored and the secret cannot be the right one."""
+    stored = _stored_fingerprint()
+    if stored is not None:
+        return stored
+    if not _opens_stored_keys(secret):
+        return None
+    # Two processes recording at once: the row's fixed primary key lets one win; the other compares.
+    row, _created = KeySecretFingerprint.objects.get_or_create(pk=1, defaults={"fingerprint": fingerprint})
+    return row.fingerprint
 
 
 def secret_fingerprint_checked() -> str:
