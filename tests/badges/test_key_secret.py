@@ -184,6 +184,25 @@ def test_the_console_shows_why_a_rotation_is_refused_instead_of_failing(
     assert SigningKey.objects.filter(issuer=issuer).count() == 1
 
 
+def test_the_console_issue_form_shows_the_refusal_beside_the_form(
+    client: Client, issuer: Issuer, settings: Any
+) -> None:
+    editor = UserFactory.create()
+    badge_services.issuer_member_add(issuer=issuer, user=editor, role="editor", actor=None)
+    badge_class = BadgeClassFactory.create(issuer=issuer)
+    client.force_login(editor)
+    settings.BADGE_KEY_SECRET = WRONG
+
+    answer = client.post(
+        f"/console/{issuer.slug}/issue/",
+        {"badge_class": badge_class.pk, "recipient_email": "ada@example.org", "verification": "hosted"},
+    )
+
+    assert answer.status_code == 400
+    assert "BADGE_KEY_SECRET is not the secret" in answer.content.decode()
+    assert not Assertion.objects.exists()
+
+
 def test_the_api_refuses_to_issue_with_a_503_in_its_error_shape(issuer: Issuer, settings: Any) -> None:
     badge_class = BadgeClassFactory.create(issuer=issuer)
     _key, token = partner_services.api_key_create(name="Partner", scopes=["read", "issue"], issuer=issuer)
