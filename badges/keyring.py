@@ -136,6 +136,15 @@ def private_key_decrypt(token: bytes) -> bytes:
     return signing.decrypt_private_key(token, _checked_secret())
 
 
+def private_key_opens(token: bytes) -> bool:
+    """Whether the configured secret decrypts this stored key."""
+    try:
+        private_key_decrypt(token)
+    except signing.KeyDecryptionError:
+        return False
+    return True
+
+
 def recipient_lookup(email: str) -> str:
     """The lookup digest of `email`, as stored on assertions and searched for a member's badges."""
     return recipient.lookup_key(email, _checked_secret())

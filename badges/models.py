@@ -286,7 +286,8 @@ class AuditEntry(models.Model):
 class KeySecretFingerprint(models.Model):
     """The fingerprint of the BADGE_KEY_SECRET this database's signing keys and recipient lookups were
     made with (one row at most), so a server started with another secret is noticed before it writes
-    anything it could not read back. Written once by badges.keyring; never changed."""
+    anything it could not read back. Written once by badges.keyring; replaced only by
+    badges.services.key_secret.key_secret_replace, when the old secret is lost for good."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     fingerprint = models.CharField(_("fingerprint"), max_length=64)

@@ -2,6 +2,7 @@
 at start-up, by /healthz/ and by every service that would use a key, which refuses and changes nothing;
 with the original secret back, everything works again."""
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.core.checks import Error, Warning
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.core.management.base import SystemCheckError
+from django.core.management.base import CommandError, SystemCheckError
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -259,3 +260,29 @@ def test_only_the_keyring_reads_the_secret() -> None:
     }
 
     assert readers <= allowed
+
+
+def test_replacing_a_lost_secret_needs_confirming_then_gives_every_issuer_a_key_that_signs(
+    issuer: Issuer, settings: Any
+) -> None:
+    badge_class = BadgeClassFactory.create(issuer=issuer)
+    old = services.assertion_issue(
+        badge_class=badge_class, recipient_email="ada@example.org", signed=True, send_email=False
+    )
+    old_key = selectors.active_signing_key(issuer)
+    settings.BADGE_KEY_SECRET = WRONG
+    with pytest.raises(CommandError, match="set it back"):
+        call_command("badge_key_secret_replace")
+    assert selectors.active_signing_key(issuer) == old_key
+
+    call_command("badge_key_secret_replace", "--the-old-secret-is-lost", stdout=io.StringIO())
+
+    new_key = selectors.active_signing_key(issuer)
+    new = services.assertion_issue(
+        badge_class=badge_class, recipient_email="ada@example.org", signed=True, send_email=False
+    )
+    old_key.refresh_from_db()
+    assert keyring.secret_state() == keyring.SecretState.MATCHES
+    assert (old_key.status, new_key.pk != old_key.pk) == (SigningKeyStatus.RETIRED, True)
+    assert signing.verify(old.jws, old_key.public_key_pem)
+    assert signing.verify(new.jws, new_key.public_key_pem)
