@@ -260,6 +260,19 @@ def backup_read(document: Any) -> Backup:
     return backup
 
 
+# Where the files of a backup live in the media storage (the models' upload_to); nothing else is written.
+FILE_FOLDERS = ("badges/issuers/", "badges/classes/", "badges/baked/")
+
+
+def _safe_file_name(name: str) -> bool:
+    parts = name.split("/")
+    return (
+        name.startswith(FILE_FOLDERS)
+        and "\\" not in name
+        and all(part not in ("", ".", "..") for part in parts)
+    )
+
+
 def _references_checked(backup: Backup) -> None:
     ids = {
         "badge_class": {row["public_id"] for row in backup.sections["badge_classes"]},
@@ -278,6 +291,11 @@ def _references_checked(backup: Backup) -> None:
     check("assertions", "signing_key", ids["signing_key"])
     check("assertions", "batch", ids["batch"])
     check("endorsements", "accepted_as", ids["badge_class"])
+    for name in backup.files:
+        if not _safe_file_name(name):
+            raise BackupError(
+                f"files[{name!r}]: a backup holds only badge images, under {', '.join(FILE_FOLDERS)}."
+            )
     named = [backup.issuer["image"], *(row["image"] for row in backup.sections["badge_classes"])]
     named += [row["baked_image"] for row in backup.sections["assertions"]]
     missing = sorted({name for name in named if name and name not in backup.files})

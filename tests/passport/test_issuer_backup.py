@@ -174,8 +174,8 @@ def test_a_backup_never_overwrites_a_file(hub: Issuer, tmp_path: Path) -> None:
     assert backup.read_text() == "precious"
 
 
-def _set(document: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
+def _set(document: dict[str, Any], path: str | tuple[str, ...], value: Any) -> None:
+    *parents, last = path if isinstance(path, tuple) else path.split(".")
     target: Any = document
     for part in parents:
         target = target[int(part)] if isinstance(target, list) else target[part]
@@ -202,6 +202,7 @@ _DELETE = object()
             "badges/classes/missing.png",
             "does not contain: badges/classes/missing.png",
         ),
+        (("files", "badges/baked/../../../settings.py"), "aGk=", "a backup holds only badge images"),
         ("site_url", "https://elsewhere.example", "Set SITE_URL to https://elsewhere.example"),
         ("key_secret_fingerprint", "0" * 64, "another BADGE_KEY_SECRET"),
         # Passes the format check, fails in the database's own checks after the issuer row was written.
@@ -209,7 +210,7 @@ _DELETE = object()
     ],
 )
 def test_a_wrong_backup_is_refused_naming_what_is_wrong_and_nothing_is_written(
-    hub: Issuer, tmp_path: Path, settings: Any, change: str, value: Any, reason: str
+    hub: Issuer, tmp_path: Path, settings: Any, change: str | tuple[str, ...], value: Any, reason: str
 ) -> None:
     backup = tmp_path / "hub.json"
     call_command("issuer_backup", hub.slug, str(backup))
