@@ -281,3 +281,24 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.object_type} {self.object_id}"
+
+
+class KeySecretFingerprint(models.Model):
+    """The fingerprint of the BADGE_KEY_SECRET this database's signing keys and recipient lookups were
+    made with (one row at most), so a server started with another secret is noticed before it writes
+    anything it could not read back. Written once by badges.keyring; replaced only by
+    badges.services.key_secret.key_secret_replace, when the old secret is lost for good."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("badge key secret fingerprint")
+        verbose_name_plural = _("badge key secret fingerprint")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="badges_one_key_secret_fingerprint"),
+        ]
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]

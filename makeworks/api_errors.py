@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler, set_rollback
 
+from badges.keyring import BadgeKeySecretMismatchError
+
 # The key under which messages about no field in particular are listed, as DRF names them.
 NON_FIELD = "non_field_errors"
 
@@ -30,6 +32,12 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "too_large"
+
+
+class BadgeKeysUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Badge keys are unavailable."
+    default_code = "badge_key_secret_mismatch"
 
 
 class PageNotFound(exceptions.NotFound):
@@ -65,7 +73,10 @@ def error_body(code: str, message: str, fields: Mapping[str, list[str]] | None =
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, after turning the services' ValidationError, a too large body and the rest into
     API exceptions, with its answer reshaped; anything else is a bug and stays a 500."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, BadgeKeySecretMismatchError):
+        # The server is misconfigured, not the request: 503, so clients retry later instead of editing.
+        exc = BadgeKeysUnavailable(exc.messages[0])
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge(_("The request body is larger than this API accepts."))

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Answers 503 with the reason when BADGE_KEY_SECRET is wrong (badges.keyring), not a 500.
+    "badges.middleware.BadgeKeySecretMiddleware",
 ]
 
 ROOT_URLCONF = "makeworks.urls"

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
+from badges import keyring
 from badges import permissions as badge_permissions
 from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer, SigningKey
@@ -236,7 +237,7 @@ def member_assertions(user: AbstractBaseUser) -> QuerySet[Assertion]:
     emails = list(EmailAddress.objects.filter(user_id=user.pk, verified=True).values_list("email", flat=True))
     if not emails:
         return Assertion.objects.none()
-    lookups = {recipient.lookup_key(email, settings.BADGE_KEY_SECRET): email for email in emails}
+    lookups = {keyring.recipient_lookup(email): email for email in emails}
     candidates = Assertion.objects.filter(recipient_lookup__in=list(lookups)).values_list(
         "id", "recipient_identity", "recipient_salt", "recipient_lookup"
     )

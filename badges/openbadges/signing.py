@@ -22,6 +22,7 @@ ALGORITHM = "RS256"
 MIN_KEY_BITS = 2048
 # Binds derived keys to this one use, so the same secret used elsewhere never yields the same key.
 _HKDF_INFO = b"makeworks badges: private signing key encryption, v1"
+_FINGERPRINT_INFO = b"makeworks badges: server secret fingerprint, v1"
 
 
 class SignatureError(Exception):
@@ -80,6 +81,19 @@ def _fernet(secret: str) -> Fernet:
         secret.encode("utf-8")
     )
     return Fernet(base64.urlsafe_b64encode(derived))
+
+
+@lru_cache(maxsize=8)
+def secret_fingerprint(secret: str) -> str:
+    """A value that tells whether two secrets are the same without revealing either: HKDF with its own
+    `info`, so it is none of the keys derived for encryption or lookups. It helps no guessing attack that
+    the encrypted keys stored beside it do not already allow (a wrong guess fails to decrypt them)."""
+    if not secret:
+        raise ValueError("An empty secret has no fingerprint")
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_FINGERPRINT_INFO).derive(
+        secret.encode("utf-8")
+    )
+    return derived.hex()
 
 
 def encrypt_private_key(private_pem: bytes, secret: str) -> bytes:

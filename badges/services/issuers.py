@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -20,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from badges import keyring
 from badges.models import (
     AuditAction,
     BadgeClass,
@@ -210,7 +210,7 @@ def _signing_key_new(*, issuer: Issuer) -> SigningKey:
     key = SigningKey(
         issuer=issuer,
         public_key_pem=signing.public_key_pem(private_pem),
-        private_key_encrypted=signing.encrypt_private_key(private_pem, settings.BADGE_KEY_SECRET),
+        private_key_encrypted=keyring.private_key_encrypt(private_pem),
         status=SigningKeyStatus.ACTIVE,
     )
     key.full_clean()
@@ -389,7 +389,7 @@ def signing_key_private_pem(*, key: SigningKey) -> bytes:
             code="retired_key",
         )
     try:
-        return signing.decrypt_private_key(bytes(key.private_key_encrypted), settings.BADGE_KEY_SECRET)
+        return keyring.private_key_decrypt(bytes(key.private_key_encrypted))
     except signing.KeyDecryptionError as error:
         raise ValidationError(str(error), code="undecryptable_key") from None
 

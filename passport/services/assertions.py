@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from badges import keyring
 from badges.models import AuditAction, BadgeClass, SigningKey, SigningKeyStatus
 from badges.openbadges import baking, documents, recipient, signing
 from badges.services import Actor, audit_record, signing_key_private_pem
@@ -207,6 +208,9 @@ def _unsaved_assertions(
                     send_email=send_email,
                 )
             )
+        except keyring.BadgeKeySecretMismatchError:
+            # The server's fault, not the row's: refuse the whole batch once rather than every row.
+            raise
         except ValidationError as error:
             problems += [AwardProblem(row, message) for message in error.messages]
     return assertions, problems
@@ -301,7 +305,7 @@ def _unsaved_assertion(
         badge_class=badge_class,
         recipient_identity=recipient.hash_identity(email, salt),
         recipient_salt=salt,
-        recipient_lookup=recipient.lookup_key(email, settings.BADGE_KEY_SECRET),
+        recipient_lookup=keyring.recipient_lookup(email),
         recipient_name=award.recipient_name.strip(),
         pending_email=email if send_email else "",
         issued_on=issued_on,
