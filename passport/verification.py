@@ -12,6 +12,7 @@ signature, so without the JWS it is refused, with the reason.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -32,6 +33,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DOCUMENT_ACCEPT = "application/ld+json, application/json, image/png, image/svg+xml"
 # A compact JWS (RFC 7515's media type), which a signed assertion's URL serves on request.
 JOSE = "application/jose"
+COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 # A JWS or assertion JSON of a badge with long evidence is a few kilobytes; anything far larger is not a
 # badge. URLs have their own, shorter limit: makeworks.lib.safe_fetch.MAX_URL_LENGTH.
 MAX_TEXT_LENGTH = 100_000
@@ -410,7 +412,9 @@ def _verify_signed_url(report: VerificationReport, url: str, fetcher: Fetcher) -
     assertion of that URL."""
     report.verification_type = "signed"
     signature = fetcher(url, JOSE)
-    jws = signature.text if signature.status == 200 and _is_jws(signature.text) else ""
+    # Only an answer shaped as a compact JWS counts: a server ignoring Accept may send its page instead.
+    shaped = COMPACT_JWS.fullmatch(signature.text) is not None
+    jws = signature.text if signature.status == 200 and shaped else ""
     if not jws:
         report.record(
             "assertion",

@@ -68,13 +68,18 @@ def test_a_signed_badges_url_answers_its_jws_to_a_verifier_that_asks_for_it(
     assert client.get(selectors.assertion_url(hosted), HTTP_ACCEPT=JOSE)["Content-Type"] != JOSE
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [Document(406, None, "No JWS here."), Document(200, None, text="<p>See v1.2.3 of our page</p>")],
+    ids=["not-acceptable", "a-page-instead"],
+)
 def test_a_signed_badge_whose_url_gives_no_signature_is_refused_with_the_reason(
-    png_class: BadgeClass, issue: Any
+    png_class: BadgeClass, issue: Any, answer: Document
 ) -> None:
     assertion = issue(badge_class=png_class, signed=True)
 
     def without_jws(url: str, accept: str = "application/json") -> Document:
-        return Document(406, None, "No JWS here.") if accept == JOSE else default_fetcher(url, accept)
+        return answer if accept == JOSE else default_fetcher(url, accept)
 
     report = badge_verify(url=selectors.assertion_url(assertion), fetcher=without_jws)
 
