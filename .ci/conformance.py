@@ -2,7 +2,13 @@
 
 Issues hosted and signed badges (baked as PNG and SVG) into a fresh database, serves the app on
 127.0.0.1 with gunicorn, and runs ../shared/tools/ob-conformance/ob_verify.py on each. Good badges
-must pass; a revoked (hosted and signed), a tampered and an expired one must fail. Exits 1 otherwise.
+must pass; a revoked (hosted and signed), a tampered and an expired one must fail. An issuer that
+rotated its key is judged too: its hosted badges, its new-key signed badges and its old-key signed
+badges by URL must pass; an old-key signed badge given as its JWS is expected to fail, because
+validator-core 1.1.2 trusts only a key named in the issuer profile's publicKey
+(tasks/crypto.py verify_key_ownership: `key_id not in list_of(issuer_node.get('publicKey'))`),
+which it also takes as single-valued (tasks/validation.py, the Profile validators have no
+`many: True`), so a profile can vouch for one key at a time. Exits 1 on any other verdict.
 
     .venv/bin/python .ci/conformance.py [--keep]
 """
@@ -20,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "tools" / "ob-conformance"
+# Beside the checkout as in CI (../shared/tools/ob-conformance), or wherever OB_CONFORMANCE says.
+SHARED = Path(os.environ.get("OB_CONFORMANCE", ROOT.parent / "shared" / "tools" / "ob-conformance"))
 OB_VENV = Path(os.environ.get("OB_VENV", Path.home() / ".cache" / "ob-conformance-venv"))
 EARNER = "conformance@example.org"
 SVG_BADGE = (
@@ -110,6 +117,12 @@ def make_badges(workdir: Path) -> list[tuple[str, str, bool]]:
         ("signed, baked PNG", baked_file(signed, "signed.png"), True),
         ("signed, baked SVG", baked_file(signed_svg, "signed.svg"), True),
     ]
+    cases += [
+        ("signed, by URL", selectors.assertion_url(signed), True),
+        ("hosted, baked PNG by URL", selectors.assertion_baked_url(hosted), True),
+        ("signed, baked SVG by URL", selectors.assertion_baked_url(signed_svg), True),
+    ]
+    cases += rotation_cases(issue, baked_file)
     revoked_hosted = issue(png_class, signed=False)
     services.assertion_revoke(assertion=revoked_hosted, reason="Conformance: revoked")
     revoked_signed = issue(png_class, signed=True)
@@ -125,6 +138,58 @@ def make_badges(workdir: Path) -> list[tuple[str, str, bool]]:
         ("expired", expired.jws, False),
     ]
     return cases
+
+
+def first_reason(output: str) -> str:
+    """The validator's first error for a badge it judged invalid, so a verdict shows its reason."""
+    try:
+        judged = json.loads(output)
+    except ValueError:
+        return output.strip()[-300:]
+    messages = judged.get("report", {}).get("messages", [])
+    errors = [m.get("result", "") for m in messages if m.get("messageLevel") == "ERROR"]
+    return next(iter(judged.get("harness", {}).get("errors", []) + errors), "(no message)")
+
+
+def rotation_cases(issue: Any, baked_file: Any) -> list[tuple[str, str, bool]]:
+    """A second issuer awards badges, rotates its key, and awards more."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from badges import services as badge_services
+    from directory import services as directory_services
+    from directory.models import ListingKind, ListingStatus
+    from passport import selectors
+
+    hub = directory_services.listing_create(
+        name="Rotating Makerspace", kind=ListingKind.MAKERSPACE, status=ListingStatus.PUBLISHED
+    )
+    issuer = badge_services.issuer_create(
+        listing=hub,
+        name="Rotating Makerspace",
+        url="https://rotating.example",
+        email="badges@rotating.example",
+    )
+    badge_class = badge_services.badge_class_create(
+        issuer=issuer,
+        name="Bandsaw",
+        description="Uses the bandsaw safely.",
+        image=SimpleUploadedFile("bandsaw.png", png_badge(), "image/png"),
+        criteria_narrative="Cut a curve under supervision.",
+    )
+    hosted = issue(badge_class, signed=False)
+    old_signed = issue(badge_class, signed=True)
+    badge_services.signing_key_rotate(issuer=issuer)
+    new_signed = issue(badge_class, signed=True)
+    return [
+        ("rotated: hosted, by URL", selectors.assertion_url(hosted), True),
+        ("rotated: hosted, baked PNG", baked_file(hosted, "rotated-hosted.png"), True),
+        ("rotated: new-key signed, JWS", new_signed.jws, True),
+        ("rotated: new-key signed, baked PNG", baked_file(new_signed, "rotated-new.png"), True),
+        ("rotated: new-key signed, by URL", selectors.assertion_url(new_signed), True),
+        ("rotated: old-key signed, by URL", selectors.assertion_url(old_signed), True),
+        # Expected to fail: see the module's docstring (the validator trusts the profile's one key).
+        ("rotated: old-key signed, JWS", old_signed.jws, False),
+    ]
 
 
 def main() -> int:
@@ -172,6 +237,8 @@ def main() -> int:
             passed = result.returncode == 0
             outcome = "ok" if passed == should_pass else "WRONG"
             print(f"  {outcome:5} {name:34} validator says {'valid' if passed else 'invalid'}")
+            if not passed:
+                print(f"        why: {first_reason(result.stdout)[:300]}")
             if passed != should_pass:
                 failures.append(name)
                 try:

@@ -9,6 +9,8 @@ from django.utils.cache import patch_vary_headers
 
 JSON_LD = "application/ld+json"
 JSON = "application/json"
+# A compact JWS (RFC 7515, section 9.2.1): what a signed assertion's URL answers a verifier asking for it.
+JOSE = "application/jose"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -45,6 +47,13 @@ def json_ld_content_type(request: HttpRequest) -> str | None:
     if best <= 0 or best < html:
         return None
     return JSON_LD if json_ld >= json_plain else JSON
+
+
+def jose_requested(request: HttpRequest) -> bool:
+    """Whether the client asks for a compact JWS at least as much as for a page or JSON."""
+    weights = _accept_weights(request.headers.get("Accept", ""))
+    others = max(weights.get(media, 0.0) for media in (JSON_LD, JSON, *HTML_TYPES))
+    return weights.get(JOSE, 0.0) > 0 and weights.get(JOSE, 0.0) >= others
 
 
 def json_ld_response(document: dict[str, Any], content_type: str, *, status: int = 200) -> HttpResponse:

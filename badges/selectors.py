@@ -26,9 +26,6 @@ from badges.openbadges.documents import (
     KeyData,
 )
 
-# Keys an issuer profile vouches for: the one that signs now and those that signed before it.
-TRUSTED_KEY_STATUSES = (SigningKeyStatus.ACTIVE, SigningKeyStatus.RETIRED)
-
 
 def absolute(path: str) -> str:
     """`path` (as reverse() gives it) on the public origin."""
@@ -65,9 +62,11 @@ def revocation_list_url(issuer: Issuer) -> str:
     return absolute(path)
 
 
-def trusted_keys(issuer: Issuer) -> QuerySet[SigningKey]:
-    keys = SigningKey.objects.filter(issuer=issuer, status__in=TRUSTED_KEY_STATUSES)
-    return keys.order_by("created_at", "id")
+def active_key_url(issuer: Issuer) -> str:
+    """The URL of the key the issuer signs with now, or "" when it has none. The profile names only this
+    one (see badges.openbadges.documents.issuer_document); retired keys keep their own URLs."""
+    key = SigningKey.objects.filter(issuer=issuer, status=SigningKeyStatus.ACTIVE).only("public_id").first()
+    return key_url(key) if key else ""
 
 
 def active_signing_key(issuer: Issuer) -> SigningKey:
@@ -83,7 +82,7 @@ def issuer_data(issuer: Issuer) -> IssuerData:
         email=issuer.email,
         description=issuer.description,
         image=issuer_image_url(issuer),
-        public_key_ids=tuple(key_url(key) for key in trusted_keys(issuer)),
+        public_key_id=active_key_url(issuer),
         revocation_list_id=revocation_list_url(issuer),
     )
 

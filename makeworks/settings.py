@@ -246,9 +246,10 @@ MAP_TILE_ATTRIBUTION = env_str(
 # Optional online geocoder (a Nominatim-compatible /search endpoint) for places the local
 # gazetteer does not know. Empty means local only; the app never calls out unless this is set.
 GEOCODER_URL = env_str("GEOCODER_URL")
-# Verifying a badge fetches URLs strangers give us; addresses on private or local networks are refused
-# (SSRF) unless this is set, which tests and a closed intranet deployment need.
-VERIFY_ALLOW_PRIVATE_ADDRESSES = env_bool("VERIFY_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Verifying a badge fetches URLs strangers give us; only globally routable addresses are fetched (SSRF).
+# For tests only: also fetch loopback (127.0.0.0/8, ::1), where their stand-in issuers listen. No
+# setting opens any other private range.
+VERIFY_ALLOW_LOOPBACK = env_bool("VERIFY_ALLOW_LOOPBACK", default=False)
 
 # How many proxies in front of the app (nginx, a load balancer) append the client's address to
 # X-Forwarded-For: behind N, the client is the Nth address from the right (makeworks.lib.requests.

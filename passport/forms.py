@@ -16,6 +16,8 @@ from directory.models import Listing, ListingStatus
 from directory.search import Near, resolve_near
 from passport.models import Visibility
 from passport.services.external_badges import MAX_IMAGE_BYTES
+from passport.verification import MAX_TEXT_LENGTH
+from passport.verify_forms import checked_badge_text
 
 MAX_RADIUS_KM = 500
 DEFAULT_RADIUS_KM = 50
@@ -79,12 +81,15 @@ class ExternalBadgeForm(forms.Form):
     badge = forms.CharField(
         label=_("Badge URL or signed badge (JWS)"),
         required=False,
-        max_length=100_000,
+        max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     image = forms.FileField(
         label=_("Baked badge image"), required=False, help_text=_("A PNG or SVG badge, up to 2 MB.")
     )
+
+    def clean_badge(self) -> str:
+        return checked_badge_text(self.cleaned_data.get("badge", ""))
 
     def clean_image(self) -> UploadedFile | None:
         image: UploadedFile | None = self.cleaned_data.get("image")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass, Issuer, SigningKey
+from makeworks.lib.safe_fetch import MAX_URL_LENGTH
 
 # 16 random bytes: a public id nobody can guess or count through, short enough for a URL.
 PUBLIC_ID_BYTES = 16
@@ -344,12 +345,12 @@ class ExternalBadge(models.Model):
         Passport, on_delete=models.CASCADE, related_name="external_badges", verbose_name=_("passport")
     )
     source = models.CharField(_("given as"), max_length=8, choices=ExternalSource.choices)
-    source_url = models.URLField(_("given URL"), max_length=2000, blank=True)
+    source_url = models.URLField(_("given URL"), max_length=MAX_URL_LENGTH, blank=True)
     source_jws = models.TextField(_("given JWS"), blank=True)
     source_image = models.FileField(_("given image"), upload_to=external_badge_path, blank=True)
     # What re-verification checks: the hosted assertion's URL, or the signed assertion's JWS.
     verification_type = models.CharField(_("verification"), max_length=8, choices=VerificationType.choices)
-    assertion_url = models.URLField(_("assertion id"), max_length=2000, db_index=True)
+    assertion_url = models.URLField(_("assertion id"), max_length=MAX_URL_LENGTH, db_index=True)
     signed_jws = models.TextField(_("signed assertion (JWS)"), blank=True)
     assertion_json = models.JSONField(_("assertion"), default=dict)
     badge_class_json = models.JSONField(_("badge class"), default=dict)

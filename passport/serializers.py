@@ -14,6 +14,7 @@ from badges import selectors as badge_selectors
 from badges.selectors import absolute
 from badges.serializers import IssuerBriefSerializer
 from directory.models import Listing
+from makeworks.lib.safe_fetch import MAX_URL_LENGTH
 from passport import selectors
 from passport.models import (
     Affiliation,
@@ -25,6 +26,7 @@ from passport.models import (
     VerificationType,
 )
 from passport.services import MAX_REASON_LENGTH
+from passport.verification import MAX_TEXT_LENGTH
 
 # Dates outside these years are mistakes, and far-future ones overflow date arithmetic.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -137,13 +139,13 @@ class AssertionFilterSerializer(serializers.Serializer):
 
 class VerifyRequestSerializer(serializers.Serializer):
     url = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, help_text="An assertion's URL."
+        required=False, allow_blank=True, max_length=MAX_URL_LENGTH, help_text="An assertion's URL."
     )
     jws = serializers.CharField(
-        required=False, allow_blank=True, max_length=100_000, help_text="A signed assertion."
+        required=False, allow_blank=True, max_length=MAX_TEXT_LENGTH, help_text="A signed assertion."
     )
     assertion_json = serializers.CharField(
-        required=False, allow_blank=True, max_length=100_000, help_text="A hosted assertion's JSON."
+        required=False, allow_blank=True, max_length=MAX_TEXT_LENGTH, help_text="A hosted assertion's JSON."
     )
     image = serializers.FileField(required=False, help_text="A baked PNG or SVG (multipart/form-data).")
     recipient_email = serializers.EmailField(

@@ -4,26 +4,39 @@ The report lists every check with its result, so a verifier (or a maker adding a
 passport) sees why a badge is refused, not only that it is. Documents on this site are read in-process
 through the same views that serve them, so verifying a local badge neither leaves the server nor waits
 on a web worker; any other URL is fetched under makeworks.lib.safe_fetch's rules.
+
+As the IMS reference validator does, an assertion URL that answers a baked image is unbaked and what it
+carries is verified. A signed assertion given by its URL is verified from its JWS, which the URL serves
+when asked for `application/jose` (this site's assertions do): a signed badge is only as good as its
+signature, so without the JWS it is refused, with the reason.
 """
 
 import json
-from collections.abc import Callable
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 
 from badges.openbadges.baking import BakingError, unbake_png, unbake_svg
 from badges.openbadges.documents import OB_CONTEXT
 from badges.openbadges.recipient import identity_matches
 from badges.openbadges.signing import SignatureError, unverified_payload, verify
-from makeworks.lib.safe_fetch import FetchError, fetch
+from makeworks.lib.safe_fetch import DEFAULT_MAX_BYTES, MAX_URL_LENGTH, FetchError, fetch
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# What a verifier asks an assertion URL for, as the IMS validator does: its document, or a baked image.
+DOCUMENT_ACCEPT = "application/ld+json, application/json, image/png, image/svg+xml"
+# A compact JWS (RFC 7515's media type), which a signed assertion's URL serves on request.
+JOSE = "application/jose"
+COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+# A JWS or assertion JSON of a badge with long evidence is a few kilobytes; anything far larger is not a
+# badge. URLs have their own, shorter limit: makeworks.lib.safe_fetch.MAX_URL_LENGTH.
+MAX_TEXT_LENGTH = 100_000
 # Names of the checks, in the order a report lists them.
 CHECKS = (
     "input",
@@ -42,14 +55,18 @@ CHECKS = (
 
 @dataclass(frozen=True)
 class Document:
-    """A fetched JSON-LD document, or why there is none."""
+    """A fetched JSON-LD document, or why there is none; an image or other text answered instead is
+    kept, for a baked badge or a JWS."""
 
     status: int
     data: dict[str, Any] | None
     error: str = ""
+    image: bytes = b""
+    text: str = ""
 
 
-Fetcher = Callable[[str], Document]
+class Fetcher(Protocol):
+    def __call__(self, url: str, accept: str = DOCUMENT_ACCEPT) -> Document: ...
 
 
 @dataclass
@@ -66,6 +83,7 @@ class VerificationReport:
     badge_class: dict[str, Any] | None = None
     issuer: dict[str, Any] | None = None
     verification_type: str = ""
+    jws: str = ""  # the JWS whose signature was checked, however it was given
 
     @property
     def valid(self) -> bool:
@@ -89,7 +107,7 @@ class VerificationReport:
 OPEN_BADGES_NAMESPACES = {"badges", "passport"}
 
 
-def _local_document(url: str) -> Document | None:
+def _local_document(url: str, accept: str = DOCUMENT_ACCEPT) -> Document | None:
     """A document of this site, from its own view, or None when the URL is not this site's."""
     if not url.startswith(settings.SITE_URL + "/"):
         return None
@@ -97,7 +115,7 @@ def _local_document(url: str) -> Document | None:
     try:
         match = resolve(urlsplit(path).path)
     except Resolver404:
-        return Document(404, None, "This site has no such page.")
+        return Document(404, None, "Not found: this site has no such page.")
     # Only the Open Badges documents are read in-process: other pages expect a real visitor's request.
     if match.namespace not in OPEN_BADGES_NAMESPACES:
         return Document(404, None, "This page of this site is not an Open Badges document.")
@@ -105,40 +123,77 @@ def _local_document(url: str) -> Document | None:
     request.method = "GET"
     request.path = request.path_info = urlsplit(path).path
     request.META = {
-        "HTTP_ACCEPT": "application/ld+json",
+        "HTTP_ACCEPT": accept,
         "SERVER_NAME": urlsplit(settings.SITE_URL).hostname or "localhost",
         "SERVER_PORT": str(urlsplit(settings.SITE_URL).port or 80),
     }
     try:
         response = match.func(request, *match.args, **match.kwargs)
     except Http404:
-        return Document(404, None, "This site has no such page.")
-    return _parsed(response.status_code, response.content)
+        return Document(404, None, "Not found: this site has no such page.")
+    return _parsed(response.status_code, _body(response), response.get("Content-Type", ""))
 
 
-def _parsed(status: int, body: bytes) -> Document:
+def _body(response: HttpResponseBase) -> bytes:
+    """A response's bytes, whether it was built whole or streams a file (a badge image does)."""
+    if not response.streaming:
+        return bytes(response.content)  # type: ignore[attr-defined]
+    chunks, size = [], 0
+    try:
+        for chunk in response.streaming_content:  # type: ignore[attr-defined]
+            chunks.append(bytes(chunk))
+            size += len(chunk)
+            if size > DEFAULT_MAX_BYTES:
+                break
+    finally:
+        response.close()
+    return b"".join(chunks)
+
+
+def _is_image(body: bytes, content_type: str) -> bool:
+    head = body[:1024].lstrip()
+    return (
+        body.startswith(PNG_SIGNATURE)
+        or content_type.split(";")[0].strip().lower() in {"image/png", "image/svg+xml"}
+        or (head.startswith((b"<svg", b"<?xml")) and b"<svg" in head)
+    )
+
+
+def _status_problem(status: int) -> str:
+    if status == 404:
+        return "Not found: the address answered 404."
+    if status == 410:
+        return "Gone: the address answered 410."
+    return f"The address answered {status}." if status >= 400 else ""
+
+
+def _parsed(status: int, body: bytes, content_type: str = "") -> Document:
+    problem = _status_problem(status)
+    if _is_image(body, content_type):
+        return Document(status, None, problem or "The address answers an image, not a document.", image=body)
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        return Document(status, None, "The answer is not JSON.")
+        text = body.decode("utf-8", "replace").strip()
+        return Document(status, None, problem or "The answer is not JSON.", text=text)
     if not isinstance(data, dict):
-        return Document(status, None, "The answer is not a JSON object.")
-    return Document(status, data)
+        return Document(status, None, problem or "The answer is not a JSON object.")
+    return Document(status, data, problem)
 
 
-def remote_fetcher(url: str) -> Document:
+def remote_fetcher(url: str, accept: str = DOCUMENT_ACCEPT) -> Document:
     """Any URL over the network, under makeworks.lib.safe_fetch's rules."""
     try:
-        fetched = fetch(url, allow_private=settings.VERIFY_ALLOW_PRIVATE_ADDRESSES)
+        fetched = fetch(url, accept=accept, allow_loopback=settings.VERIFY_ALLOW_LOOPBACK)
     except FetchError as error:
         return Document(0, None, str(error))
-    return _parsed(fetched.status, fetched.body)
+    return _parsed(fetched.status, fetched.body, fetched.content_type)
 
 
-def default_fetcher(url: str) -> Document:
+def default_fetcher(url: str, accept: str = DOCUMENT_ACCEPT) -> Document:
     """This site's documents in-process, anyone else's over the network."""
-    local = _local_document(url)
-    return local if local is not None else remote_fetcher(url)
+    local = _local_document(url, accept)
+    return local if local is not None else remote_fetcher(url, accept)
 
 
 def _unbaked(image: bytes) -> str:
@@ -182,15 +237,25 @@ def _structure_problem(
 
 
 def _dereference(value: Any, fetcher: Fetcher) -> tuple[dict[str, Any] | None, str]:
-    """An embedded object as it is, or a URL fetched; with why not when it cannot be had."""
+    """An embedded object as it is, or a URL fetched; with why not when it cannot be had. A document
+    that declares another id than the URL it came from is fetched again from that id, as the IMS
+    validator does: only a URL speaks for itself (a key document elsewhere claiming the id of a key the
+    issuer lists gets the issuer's real key, which its signature will not match)."""
     if isinstance(value, dict):
         return value, ""
-    if isinstance(value, str) and _is_url(value):
-        document = fetcher(value)
-        if document.data is None or document.status >= 400:
-            return None, document.error or f"{value} answered {document.status}."
+    if not (isinstance(value, str) and _is_url(value)):
+        return None, "It is neither an embedded object nor a URL."
+    document = fetcher(value)
+    if document.data is None or document.status >= 400:
+        return None, document.error or f"{value} answered {document.status}."
+    declared = document.data.get("id", value)
+    if declared == value:
         return document.data, ""
-    return None, "It is neither an embedded object nor a URL."
+    if isinstance(declared, str) and _is_url(declared):
+        document = fetcher(declared)
+        if document.data is not None and document.status < 400 and document.data.get("id") == declared:
+            return document.data, ""
+    return None, f"The document at {value} names another id, which does not answer as itself."
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -222,12 +287,41 @@ def badge_verify(
         )
         return report
     text = url.strip() or jws.strip() or assertion_json.strip()
-    if image:
+    try:
+        text = _unbaked(image) if image else text
+    except BakingError as error:
+        report.record("input", False, str(error))
+        return report
+    if len(text) > MAX_URL_LENGTH and _is_url(text):
+        report.record("input", False, f"The address is longer than {MAX_URL_LENGTH} characters.")
+        return report
+    fetched = fetcher(text) if _is_url(text) else None
+    if fetched is not None and fetched.image:
+        # A URL answering a baked image (a badge's image link): what it carries is the badge.
         try:
-            text = _unbaked(image)
+            text, fetched = _unbaked(fetched.image), None
         except BakingError as error:
-            report.record("input", False, str(error))
+            report.record("input", False, f"The address answers an image, not a badge record. {error}")
             return report
+        if _is_url(text):
+            fetched = fetcher(text)
+    if not _classified(report, text):
+        return report
+    if report.verification_type == "signed":
+        _verify_signed(report, text, fetcher)
+    else:
+        if not _is_url(text):  # assertion JSON: its URL is what counts
+            text = json.loads(text)["id"]
+        _verify_url(report, text, fetcher, fetched or fetcher(text))
+    if report.assertion is None or report.issuer is None:
+        return report
+    _check_expiry(report, now or datetime.now(UTC))
+    _check_recipient(report, recipient_email)
+    return report
+
+
+def _classified(report: VerificationReport, text: str) -> bool:
+    """Records the input check: is `text` a URL, a JWS or assertion JSON naming its URL?"""
     if _is_url(text):
         report.verification_type = "hosted"
     elif _is_jws(text):
@@ -236,28 +330,17 @@ def badge_verify(
         try:
             embedded = json.loads(text)
         except ValueError:
-            report.record("input", False, "The assertion JSON cannot be read.")
-            return report
+            return report.record("input", False, "The assertion JSON cannot be read.")
         # A hosted assertion is only what its own URL says it is, so it is fetched again from there.
         assertion_id = embedded.get("id", "") if isinstance(embedded, dict) else ""
-        if not _is_url(assertion_id):
-            report.record("input", False, "The assertion JSON has no id URL to fetch it from.")
-            return report
-        text, report.verification_type = assertion_id, "hosted"
+        if not isinstance(assertion_id, str) or not _is_url(assertion_id):
+            return report.record("input", False, "The assertion JSON has no id URL to fetch it from.")
+        report.verification_type = "hosted"
     else:
-        report.record("input", False, "This is not an assertion URL, a JWS, assertion JSON or a baked image.")
-        return report
-    report.record("input", True, f"A {report.verification_type} assertion.")
-
-    if report.verification_type == "hosted":
-        _verify_hosted(report, text, fetcher)
-    else:
-        _verify_signed(report, text, fetcher)
-    if report.assertion is None or report.issuer is None:
-        return report
-    _check_expiry(report, now or datetime.now(UTC))
-    _check_recipient(report, recipient_email)
-    return report
+        return report.record(
+            "input", False, "This is not an assertion URL, a JWS, assertion JSON or a baked image."
+        )
+    return report.record("input", True, f"A {report.verification_type} assertion.")
 
 
 def _load_assertion_graph(report: VerificationReport, assertion: dict[str, Any], fetcher: Fetcher) -> bool:
@@ -286,8 +369,14 @@ def _load_assertion_graph(report: VerificationReport, assertion: dict[str, Any],
     return True
 
 
-def _verify_hosted(report: VerificationReport, url: str, fetcher: Fetcher) -> None:
-    document = fetcher(url)
+def _verification_type(document: dict[str, Any]) -> str:
+    verification = document.get("verification")
+    return str(verification.get("type", "")).lower() if isinstance(verification, dict) else ""
+
+
+def _verify_url(report: VerificationReport, url: str, fetcher: Fetcher, document: Document) -> None:
+    """An assertion given by its URL, whose answer is `document`: hosted, or signed and then checked
+    from the JWS the URL serves."""
     if document.status == 410 or (document.data or {}).get("revoked") is True:
         reason = (document.data or {}).get("revocationReason", "")
         report.record("assertion", False, f"Revoked by its issuer{': ' + reason if reason else ''}.")
@@ -300,6 +389,9 @@ def _verify_hosted(report: VerificationReport, url: str, fetcher: Fetcher) -> No
     if assertion.get("id") != url:
         report.record("assertion", False, "The document at this URL names another id.")
         return
+    if _verification_type(assertion) in {"signed", "signedbadge"}:
+        _verify_signed_url(report, url, fetcher)
+        return
     if not _load_assertion_graph(report, assertion, fetcher):
         return
     assert report.issuer is not None
@@ -310,19 +402,39 @@ def _verify_hosted(report: VerificationReport, url: str, fetcher: Fetcher) -> No
         same_origin,
         "Hosted on its issuer's site." if same_origin else "Not hosted on its issuer's site.",
     )
-    verification_type = (
-        str(report.assertion.get("verification", {}).get("type", "")) if report.assertion else ""
-    )
-    if verification_type.lower() not in {"hosted", "hostedbadge"}:
+    if _verification_type(assertion) not in {"hosted", "hostedbadge"}:
         report.record("signature", False, "Fetched by URL, but it says it is not a hosted badge.")
     report.record("revocation", True, "Its URL answers: not revoked.")
 
 
-def _verify_signed(report: VerificationReport, jws: str, fetcher: Fetcher) -> None:
+def _verify_signed_url(report: VerificationReport, url: str, fetcher: Fetcher) -> None:
+    """A signed assertion given by its URL is checked from the JWS that URL serves, which must be the
+    assertion of that URL."""
+    report.verification_type = "signed"
+    signature = fetcher(url, JOSE)
+    # Only an answer shaped as a compact JWS counts: a server ignoring Accept may send its page instead.
+    shaped = COMPACT_JWS.fullmatch(signature.text) is not None
+    jws = signature.text if signature.status == 200 and shaped else ""
+    if not jws:
+        report.record(
+            "assertion",
+            False,
+            "This is a signed badge and its address does not give its signature (JWS), so it cannot be "
+            "checked: verify the JWS or the baked image instead.",
+        )
+        return
+    _verify_signed(report, jws, fetcher, expected_id=url)
+
+
+def _verify_signed(report: VerificationReport, jws: str, fetcher: Fetcher, expected_id: str = "") -> None:
     try:
+        # Also checks the JWS is well formed and RS256 before anything it names is fetched.
         payload = unverified_payload(jws)
     except SignatureError as error:
         report.record("assertion", False, f"The JWS cannot be read: {error}")
+        return
+    if expected_id and payload.get("id") != expected_id:
+        report.record("assertion", False, "The signature served at this URL is for another badge.")
         return
     if not _load_assertion_graph(report, payload, fetcher):
         return
@@ -332,23 +444,39 @@ def _verify_signed(report: VerificationReport, jws: str, fetcher: Fetcher) -> No
     if not report.record("key", key is not None and bool(key.get("publicKeyPem")), why or "Found."):
         return
     assert key is not None
-    issuer_id = report.issuer.get("id")
-    listed = report.issuer.get("publicKey", [])
-    listed_ids = {
-        item if isinstance(item, str) else item.get("id") if isinstance(item, dict) else None
-        for item in (listed if isinstance(listed, list) else [listed])
-    }
-    owned = key.get("owner") == issuer_id and key.get("id") in listed_ids
-    report.record(
-        "key_owner", owned, "Owned and listed by the issuer." if owned else "The key is not the issuer's."
-    )
+    owned, detail = _key_owned(key, report.issuer)
+    report.record("key_owner", owned, detail)
     try:
         verify(jws, str(key["publicKeyPem"]))
     except SignatureError as error:
         report.record("signature", False, f"The signature does not match: {error}")
         return
+    report.jws = jws
     report.record("signature", True, "Signed by the issuer's key.")
     _check_revocation_list(report, fetcher)
+
+
+def _key_owned(key: dict[str, Any], issuer: dict[str, Any]) -> tuple[bool, str]:
+    """Whether the issuer vouches for `key`. The key must name the issuer as its owner and not be
+    revoked; and either the issuer's profile lists it (the key it signs with now), or the key is
+    published on the issuer's own origin: a key it signed with before a rotation, which profiles stop
+    listing because verifiers built on the IMS validator accept one publicKey only. The same origin rule
+    OB 2.0 applies to hosted assertions."""
+    issuer_id = issuer.get("id")
+    if key.get("revoked") is True:
+        return False, "The issuer has revoked this key."
+    if key.get("owner") != issuer_id:
+        return False, "The key is not the issuer's: it names another owner."
+    listed = issuer.get("publicKey", [])
+    listed_ids = {
+        item if isinstance(item, str) else item.get("id") if isinstance(item, dict) else None
+        for item in (listed if isinstance(listed, list) else [listed])
+    }
+    if key.get("id") in listed_ids:
+        return True, "Owned and listed by the issuer."
+    if _origin(str(key.get("id", ""))) == _origin(str(issuer_id)):
+        return True, "Owned by the issuer and published on its site (a key it signed with before)."
+    return False, "The key is not the issuer's: the issuer neither lists it nor publishes it."
 
 
 def _check_revocation_list(report: VerificationReport, fetcher: Fetcher) -> None:

@@ -3,6 +3,7 @@ e-mail. It checks the shape of what is given (one of the two, an image small eno
 an SVG, judged by its bytes rather than its name); passport.verification does the verifying."""
 
 from typing import Any
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -12,11 +13,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from badges.openbadges.baking import SVG_NAMESPACE
+from makeworks.lib.safe_fetch import MAX_URL_LENGTH
+from passport.verification import MAX_TEXT_LENGTH
 
 # A baked badge is a small picture; the same ceiling as badge class images.
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
-# A JWS of a badge with long evidence is a few kilobytes; anything far larger is not a badge.
-MAX_TEXT_LENGTH = 100_000
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -29,6 +30,18 @@ def image_kind(content: bytes) -> str | None:
     except (ParseError, DefusedXmlException, ValueError):
         return None
     return "svg" if root.tag == f"{{{SVG_NAMESPACE}}}svg" else None
+
+
+def checked_badge_text(text: str) -> str:
+    """A badge's URL, JWS or JSON as typed, refused when it is a URL longer than any this site fetches:
+    the same limit as the API and the fetcher, so no form lets a longer one through."""
+    if urlsplit(text).scheme in {"http", "https"} and len(text) > MAX_URL_LENGTH:
+        raise forms.ValidationError(
+            _("A badge's web address has at most %(limit)s characters; this one has %(length)s."),
+            code="url_too_long",
+            params={"limit": MAX_URL_LENGTH, "length": len(text)},
+        )
+    return text
 
 
 class VerifyForm(forms.Form):
@@ -51,6 +64,9 @@ class VerifyForm(forms.Form):
         required=False,
         help_text=_("Optional: we check whether the badge was awarded to this address. It is not stored."),
     )
+
+    def clean_badge(self) -> str:
+        return checked_badge_text(self.cleaned_data.get("badge", ""))
 
     def clean_image(self) -> bytes:
         upload: UploadedFile | None = self.cleaned_data.get("image")

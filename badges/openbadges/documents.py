@@ -38,7 +38,7 @@ class IssuerData:
     email: str
     description: str = ""
     image: str = ""
-    public_key_ids: tuple[str, ...] = ()
+    public_key_id: str = ""
     revocation_list_id: str = ""
 
 
@@ -125,7 +125,6 @@ def alignment_document(data: AlignmentData) -> dict[str, Any]:
 
 
 def issuer_document(data: IssuerData) -> dict[str, Any]:
-    keys = list(data.public_key_ids)
     return _without_empty(
         {
             "@context": OB_CONTEXT,
@@ -136,9 +135,11 @@ def issuer_document(data: IssuerData) -> dict[str, Any]:
             "email": data.email,
             "description": data.description,
             "image": data.image,
-            # One key is written as a plain string, as in the spec's example: the IMS reference validator
-            # (validator-core 1.1.2) takes publicKey as single-valued and flags a list of several.
-            "publicKey": keys[0] if len(keys) == 1 else keys,
+            # The one key that signs now, as a plain string as in the spec's example: the IMS reference
+            # validator (validator-core 1.1.2) takes publicKey as single-valued and fails a profile that
+            # lists several. Keys retired by a rotation stay served at their URLs, naming this issuer as
+            # their owner, on its origin; see passport.verification._key_owned.
+            "publicKey": data.public_key_id,
             "revocationList": data.revocation_list_id,
         }
     )

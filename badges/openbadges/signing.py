@@ -7,8 +7,8 @@ signing thousands of badges must not wait on a deliberately slow function.
 """
 
 import base64
-import binascii
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -145,13 +145,36 @@ def verify(jws: str, public_pem: str) -> dict[str, Any]:
     return _payload_object(body)
 
 
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def _segment(part: str, name: str) -> bytes:
+    # Compact JWS segments are unpadded base64url (RFC 7515 section 2); anything else is not a JWS.
+    if not _BASE64URL.fullmatch(part) or len(part) % 4 == 1:
+        raise SignatureError(f"This is not a compact JWS: its {name} is not base64url")
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
 def unverified_payload(jws: str) -> dict[str, Any]:
-    """The payload of `jws` without checking its signature: only for finding which key to check it with."""
+    """The payload of `jws` without checking its signature: only for finding which key to check it with.
+
+    The structure is checked first (three base64url parts, a header naming RS256 and nothing a verifier
+    would have to understand, a signature present), so a token that could never verify (`alg: none`,
+    HS256) is refused before anything it names is fetched."""
     parts = jws.strip().split(".")
     if len(parts) != 3:
         raise SignatureError("This is not a compact JWS: it needs three parts separated by dots")
+    header_bytes = _segment(parts[0], "header")
+    body = _segment(parts[1], "payload")
+    if not _segment(parts[2], "signature"):
+        raise SignatureError("This is not a compact JWS: its signature is empty")
     try:
-        body = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
-    except (binascii.Error, ValueError):
-        raise SignatureError("This is not a compact JWS: its payload is not base64url") from None
+        header = json.loads(header_bytes)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise SignatureError("This is not a compact JWS: its header is not JSON") from None
+    if not isinstance(header, dict) or header.get("alg") != ALGORITHM:
+        algorithm = header.get("alg") if isinstance(header, dict) else None
+        raise SignatureError(f"The JWS is signed with {algorithm!r}; Open Badges signatures are {ALGORITHM}")
+    if "crit" in header:
+        raise SignatureError("The JWS header has critical extensions this verifier does not know")
     return _payload_object(body)

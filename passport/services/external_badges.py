@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from badges.openbadges.baking import unbake_png, unbake_svg
 from badges.openbadges.recipient import identity_matches
 from passport import selectors
 from passport.models import ExternalBadge, ExternalSource, ExternalState, Passport, Visibility
 from passport.services.passports import files_delete_on_commit
 from passport.verification import (
-    PNG_SIGNATURE,
+    MAX_TEXT_LENGTH,
     Fetcher,
     VerificationReport,
     badge_verify,
@@ -31,7 +30,6 @@ from passport.verification import (
 
 # As the verifier page limits uploads.
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
-MAX_JWS_LENGTH = 100_000
 # External badges re-verified per task, so one slow issuer delays only its own chunk.
 REVERIFY_CHUNK = 50
 
@@ -92,13 +90,6 @@ def _moment(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _baked_text(image: bytes) -> str:
-    """What a baked image carries (its JWS, for a signed badge); only called once it verified."""
-    if image.startswith(PNG_SIGNATURE):
-        return unbake_png(image) or ""
-    return unbake_svg(image.decode("utf-8")) or ""
-
-
 def _read_upload(image: UploadedFile) -> bytes:
     if image.size is not None and image.size > MAX_IMAGE_BYTES:
         raise ValidationError(_("The image is larger than 2 MB."), code="too_large")
@@ -126,7 +117,7 @@ def external_badge_add(
     given = [bool(url), bool(jws), image is not None]
     if sum(given) != 1:
         raise ValidationError(_("Give one of: the badge's URL, its signed JWS or its baked image."))
-    if len(jws) > MAX_JWS_LENGTH:
+    if len(jws) > MAX_TEXT_LENGTH:
         raise ValidationError(_("This JWS is too long to be a badge."))
     image_bytes = _read_upload(image) if image is not None else b""
     report = badge_verify(url=url, jws=jws, image=image_bytes, fetcher=fetcher, now=now)
@@ -173,8 +164,9 @@ def external_badge_add(
             source_jws=jws,
             verification_type=report.verification_type,
             assertion_url=assertion_id,
-            # A baked signed badge carries its JWS, which is what is checked again later.
-            signed_jws=jws or (_baked_text(image_bytes) if report.verification_type == "signed" else ""),
+            # The JWS that verified (given, baked in the image or served at the URL) is what is checked
+            # again later.
+            signed_jws=report.jws,
             assertion_json=report.assertion,
             badge_class_json=report.badge_class or {},
             issuer_json=report.issuer or {},

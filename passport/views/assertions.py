@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from badges.negotiation import json_ld_content_type, json_ld_response
+from badges.negotiation import JOSE, jose_requested, json_ld_content_type, json_ld_response
 from passport import selectors
 from passport.services import IMAGE_CONTENT_TYPES
 
@@ -20,6 +20,13 @@ BAKED_IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 @require_safe
 def assertion_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     assertion = selectors.public_assertion(public_id)
+    if assertion.jws and not assertion.revoked and jose_requested(request):
+        # A signed badge's URL gives its JWS on request, so a verifier given only the URL (the badge
+        # page's "Verify this badge" link does that) can check the signature.
+        response = HttpResponse(assertion.jws, content_type=JOSE)
+        response["Access-Control-Allow-Origin"] = "*"
+        patch_vary_headers(response, ("Accept",))
+        return response
     json_type = json_ld_content_type(request)
     if json_type:
         # Signed awards answer 410 too once revoked: a verifier that fetches the id learns it at once.

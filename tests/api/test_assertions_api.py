@@ -6,12 +6,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from badges import selectors as badge_selectors
 from badges.models import AuditAction, AuditEntry, BadgeClass
-from passport import services
+from makeworks.lib.safe_fetch import MAX_URL_LENGTH
+from passport import selectors, services
 from passport.models import Assertion
 from tests.api.conftest import bearer
 
 AWARD = {"recipient_email": "ada@example.org", "recipient_name": "Ada Lovelace", "send_email": False}
+NEVER_BAKED = (
+    "The address answers an image, not a badge record. The image carries no badge: it was never baked."
+)
 
 
 def issue_url(badge_class: BadgeClass) -> str:
@@ -256,3 +261,65 @@ def test_verify_says_a_non_badge_image_carries_no_badge(db: None, client_api: AP
     assert answer.status_code == 200
     assert answer.json()["valid"] is False
     assert answer.json()["checks"][0]["name"] == "input"
+
+
+def test_verify_checks_a_signed_badge_by_its_url(
+    class_a: BadgeClass, client_api: APIClient, django_capture_on_commit_callbacks
+) -> None:
+    assertion = services.assertion_issue(
+        badge_class=class_a, recipient_email="ada@example.org", signed=True, send_email=False
+    )
+    answer = client_api.post("/api/v1/verify", {"url": selectors.assertion_url(assertion)}, format="json")
+
+    assert answer.status_code == 200
+    assert (answer.json()["valid"], answer.json()["verification_type"]) == (True, "signed")
+
+
+@pytest.mark.parametrize("signed", [False, True], ids=["hosted", "signed"])
+def test_verify_unbakes_the_image_a_url_answers(
+    class_a: BadgeClass, client_api: APIClient, django_capture_on_commit_callbacks, signed: bool
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        assertion = services.assertion_issue(
+            badge_class=class_a, recipient_email="ada@example.org", signed=signed, send_email=False
+        )
+    answer = client_api.post(
+        "/api/v1/verify", {"url": selectors.assertion_baked_url(assertion)}, format="json"
+    )
+
+    assert answer.status_code == 200
+    assert answer.json()["valid"] is True
+    assert answer.json()["assertion"]["id"] == selectors.assertion_url(assertion)
+
+
+def test_verify_says_an_image_url_that_carries_no_badge_was_never_baked(
+    class_a: BadgeClass, client_api: APIClient
+) -> None:
+    answer = client_api.post(
+        "/api/v1/verify", {"url": badge_selectors.badge_class_image_url(class_a)}, format="json"
+    )
+
+    assert answer.status_code == 200
+    assert answer.json()["checks"] == [
+        {
+            "name": "input",
+            "passed": False,
+            "detail": NEVER_BAKED,
+        }
+    ]
+
+
+def test_verify_says_a_missing_badge_is_not_found(db: None, client_api: APIClient) -> None:
+    url = "https://makeworks.example/badges/assertions/no-such-badge/"
+    answer = client_api.post("/api/v1/verify", {"url": url}, format="json")
+
+    failed = {check["name"]: check["detail"] for check in answer.json()["checks"] if check["passed"] is False}
+    assert failed == {"assertion": "Not found: this site has no such page."}
+
+
+def test_verify_refuses_a_url_longer_than_the_one_limit(db: None, client_api: APIClient) -> None:
+    url = "https://makeworks.example/badges/assertions/" + "a" * (MAX_URL_LENGTH - 43)
+    answer = client_api.post("/api/v1/verify", {"url": url}, format="json")
+
+    assert len(url) == MAX_URL_LENGTH + 1
+    assert answer.status_code == 400

@@ -49,7 +49,8 @@ def issuer_full() -> IssuerData:
         email="badges@fablab-glasgow.example",
         description="Open access digital fabrication on the Clyde.",
         image=f"{SITE}/badges/issuers/fablab-glasgow/image",
-        public_key_ids=(KEY_ID, f"{SITE}/badges/keys/second-key/"),
+        # After a rotation: the profile names the key that signs now, not the retired first-key.
+        public_key_id=f"{SITE}/badges/keys/second-key/",
         revocation_list_id=f"{SITE}/badges/issuers/fablab-glasgow/revocations/",
     )
 
@@ -120,7 +121,7 @@ def test_an_issuer_with_one_key_names_it_as_a_single_value_as_the_spec_example_d
         name="Fablab Glasgow",
         url="https://fablab-glasgow.example",
         email="badges@fablab-glasgow.example",
-        public_key_ids=(KEY_ID,),
+        public_key_id=KEY_ID,
         revocation_list_id=f"{SITE}/badges/issuers/fablab-glasgow/revocations/",
     )
     assert issuer_document(data) == golden("issuer_one_key")

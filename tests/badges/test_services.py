@@ -109,11 +109,16 @@ def test_rotation_makes_a_new_active_key_and_old_signatures_still_verify():
     assert signing.verify(old_jws, old_key.public_key_pem)["id"].endswith("/assertions/a/")
     with pytest.raises(signing.SignatureError):
         signing.verify(old_jws, new_key.public_key_pem)
-    # Both keys stay in the profile, so a verifier trusts the old key for what it signed.
-    assert issuer_document(selectors.issuer_data(issuer))["publicKey"] == [
-        selectors.key_url(old_key),
-        selectors.key_url(new_key),
-    ]
+    # The profile names the new key only (the IMS validator accepts one); the old one stays served at
+    # its URL, owned by the issuer, so verifiers that follow it still trust what it signed.
+    assert issuer_document(selectors.issuer_data(issuer))["publicKey"] == selectors.key_url(new_key)
+    assert key_document(selectors.key_data(old_key)) == {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "CryptographicKey",
+        "id": selectors.key_url(old_key),
+        "owner": selectors.issuer_url(issuer),
+        "publicKeyPem": old_key.public_key_pem,
+    }
 
 
 def test_a_retired_or_revoked_key_refuses_to_sign():

@@ -32,6 +32,13 @@ def _segment(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
+def _header(**fields: object) -> str:
+    return _segment(json.dumps(fields).encode())
+
+
+RS256 = _header(alg="RS256")
+
+
 def test_a_signed_payload_verifies_and_comes_back_unchanged(private_pem: bytes):
     jws = signing.sign(PAYLOAD, private_pem)
 
@@ -78,8 +85,15 @@ def test_unsigned_and_hmac_tokens_are_refused_even_with_the_right_payload(privat
     [
         ("not-a-jws", "three parts"),
         ("a.b.c.d", "three parts"),
-        (f"e30.{_segment(b'[1, 2]')}.sig", "not a JSON object"),
-        (f"e30.{_segment(b'not json')}.sig", "not JSON"),
+        (f"{RS256}.{_segment(b'[1, 2]')}.sig", "not a JSON object"),
+        (f"{RS256}.{_segment(b'not json')}.sig", "not JSON"),
+        (f"{_header(alg='none')}.{_segment(b'{}')}.sig", "signed with 'none'"),
+        (f"{_header(alg='HS256')}.{_segment(b'{}')}.sig", "signed with 'HS256'"),
+        (f"e30.{_segment(b'{}')}.sig", "signed with None"),
+        (f"{RS256}.{_segment(b'{}')}.", "signature is empty"),
+        (f"{RS256}.eyJ9+/.sig", "payload is not base64url"),
+        (f"{RS256}.{_segment(b'{}')}=.sig", "payload is not base64url"),
+        (f"{_header(alg='RS256', crit=['b64'])}.{_segment(b'{}')}.sig", "critical"),
     ],
 )
 def test_malformed_tokens_are_explained(token: str, message: str):

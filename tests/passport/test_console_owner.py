@@ -184,6 +184,9 @@ def test_rotating_asks_first_then_retires_the_active_key(owner: Client, hubs: Hu
     rotated = owner.post(console_url("key_rotate", hubs.a))
 
     assert f"The current key, {active.public_id}, is retired" in text_of(confirm.content.decode())
+    assert "accept badges signed with a retired key by their web address, but not as signed text" in (
+        text_of(confirm.content.decode())
+    )
     assert rotated.status_code == 302
     active.refresh_from_db()
     assert active.status == SigningKeyStatus.RETIRED

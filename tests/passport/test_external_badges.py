@@ -3,7 +3,7 @@ one is refused with its failed checks in words, a URL on a private network is ne
 daily re-verification flags a badge its issuer revoked or that expired.
 
 The other issuer is a small HTTP server on 127.0.0.1 (ExternalIssuer below), reached through safe_fetch
-as any remote issuer is; VERIFY_ALLOW_PRIVATE_ADDRESSES lets it through except in the SSRF tests."""
+as any remote issuer is; VERIFY_ALLOW_LOOPBACK lets it through except in the SSRF tests."""
 
 import json
 import threading
@@ -68,7 +68,7 @@ class ExternalIssuer:
                     name="Makerspace Lisboa",
                     url=self.base,
                     email="badges@lisboa.example",
-                    public_key_ids=(self.url("/key"),),
+                    public_key_id=self.url("/key"),
                     revocation_list_id=self.url("/revocations"),
                 )
             ),
@@ -148,7 +148,7 @@ def issuer_key() -> bytes:
 @pytest.fixture
 def other_issuer(issuer_key: bytes, settings: Any) -> Iterator[ExternalIssuer]:
     """Another issuer's server on 127.0.0.1, which safe_fetch may reach in these tests."""
-    settings.VERIFY_ALLOW_PRIVATE_ADDRESSES = True
+    settings.VERIFY_ALLOW_LOOPBACK = True
     private_pem = issuer_key
     state: dict[str, ExternalIssuer] = {}
 
@@ -299,7 +299,7 @@ def test_a_badge_awarded_to_someone_else_is_refused(passport: Passport, other_is
 def test_an_address_on_a_private_network_is_refused_without_being_fetched(
     passport: Passport, other_issuer: ExternalIssuer, settings: Any, host: str
 ) -> None:
-    settings.VERIFY_ALLOW_PRIVATE_ADDRESSES = False
+    settings.VERIFY_ALLOW_LOOPBACK = False
     url = other_issuer.hosted(MEMBER_EMAIL).replace("127.0.0.1", host)
 
     with pytest.raises(ValidationError) as error:

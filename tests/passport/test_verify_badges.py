@@ -196,7 +196,7 @@ def test_garbage_is_refused_as_input() -> None:
 
 def test_another_servers_badge_is_fetched_over_http(live_server, settings) -> None:
     settings.SITE_URL = live_server.url
-    settings.VERIFY_ALLOW_PRIVATE_ADDRESSES = True
+    settings.VERIFY_ALLOW_LOOPBACK = True
     assertion = issued(signed=True)
 
     report = badge_verify(jws=assertion.jws, recipient_email=EARNER, fetcher=remote_fetcher)

@@ -29,6 +29,10 @@ from tests.passport.conftest import EARNER, SVG_BADGE
 
 pytestmark = pytest.mark.django_db
 
+NEVER_BAKED = (
+    "The address answers an image, not a badge record. The image carries no badge: it was never baked."
+)
+
 Issue = Callable[..., Assertion]
 
 
@@ -191,10 +195,11 @@ def test_the_report_names_the_hubs_that_recognise_the_badge(
     assert "Recognised by 1 other hub: Fab Lab Yaoundé" in text
 
 
+@pytest.mark.parametrize("signed", [False, True], ids=["hosted", "signed"])
 def test_the_public_badge_page_links_to_a_report_on_it(
-    client: Client, png_class: BadgeClass, issue: Issue
+    client: Client, png_class: BadgeClass, issue: Issue, signed: bool
 ) -> None:
-    assertion = issue(badge_class=png_class)
+    assertion = issue(badge_class=png_class, signed=signed)
     page = client.get(
         reverse("passport:assertion", kwargs={"public_id": assertion.public_id})
     ).content.decode()
@@ -205,6 +210,32 @@ def test_the_public_badge_page_links_to_a_report_on_it(
 
     assert "This badge is valid" in text
     assert "Laser cutter operator" in text
+
+
+@pytest.mark.parametrize("signed", [False, True], ids=["hosted", "signed"])
+def test_the_address_of_a_baked_badge_image_is_verified_as_the_badge_it_carries(
+    client: Client, svg_class: BadgeClass, issue: Issue, signed: bool
+) -> None:
+    assertion = issue(badge_class=svg_class, signed=signed)
+
+    text = text_of(verify(client, badge=selectors.assertion_baked_url(assertion), email=EARNER))
+
+    assert "This badge is valid" in text
+    assert "3D printing (FDM)" in text
+
+
+def test_the_address_of_an_image_that_was_never_baked_says_so(client: Client, png_class: BadgeClass) -> None:
+    text = text_of(verify(client, badge=badge_class_image_url(png_class)))
+
+    assert "This badge is not valid" in text
+    assert NEVER_BAKED in text
+
+
+def test_a_badge_address_longer_than_the_limit_is_refused_by_the_form(client: Client, db: None) -> None:
+    answer = verify(client, badge="https://makeworks.example/badges/assertions/" + "a" * 2000)
+
+    assert answer.status_code == 400
+    assert "A badge's web address has at most 2000 characters; this one has 2044." in text_of(answer)
 
 
 def test_an_image_that_was_never_baked_is_not_a_badge(client: Client, db: None) -> None:
@@ -315,7 +346,7 @@ def test_a_badge_from_another_site_is_fetched_from_there(
     """Issued while this site is the live server, then verified as someone else's: every document comes
     over HTTP through safe_fetch."""
     settings.SITE_URL = live_server.url
-    settings.VERIFY_ALLOW_PRIVATE_ADDRESSES = True
+    settings.VERIFY_ALLOW_LOOPBACK = True
     issuer = badge_services.issuer_create(
         listing=ListingFactory.create(name="Remote Fablab"),
         name="Remote Fablab",
