@@ -102,6 +102,12 @@ class Assertion(models.Model):
     baked_image = models.FileField(_("baked image"), upload_to="badges/baked/", blank=True)
     baked_at = models.DateTimeField(_("baked at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Held by the task sending the award e-mail, taken before it sends (makeworks.celery explains why):
+    # another run finds it taken and leaves the e-mail alone until it expires.
+    email_claimed_at = models.DateTimeField(_("e-mail being sent since"), null=True, blank=True)
+    # When the bake or e-mail was last handed to the broker; empty when the broker refused it. The
+    # delivery sweep queues again pending assertions that were never queued or were queued long ago.
+    delivery_queued_at = models.DateTimeField(_("delivery queued at"), null=True, blank=True)
     # Set when staff ask for the award e-mail again; a resend is waiting while it is later than emailed_at.
     resend_requested_at = models.DateTimeField(_("e-mail resend requested at"), null=True, blank=True)
     # Set by a bake or e-mail task that gave up for good; cleared when the e-mail is tried again.

@@ -6,7 +6,6 @@ from passport.services.assertions import (
     IMAGE_CONTENT_TYPES,
     MAX_FAILURE_LENGTH,
     MAX_REASON_LENGTH,
-    TASK_CHUNK,
     Award,
     AwardProblem,
     assertion_bake,
@@ -21,6 +20,7 @@ from passport.services.assertions import (
     issue_batch_create,
     issue_batch_retry,
 )
+from passport.services.delivery import TASK_CHUNK, EmailClaimedError, assertions_delivery_sweep
 
 __all__ = [
     "BATCH_SIZE",
@@ -30,12 +30,14 @@ __all__ = [
     "TASK_CHUNK",
     "Award",
     "AwardProblem",
+    "EmailClaimedError",
     "assertion_bake",
     "assertion_email",
     "assertion_email_resend",
     "assertion_issue",
     "assertion_revoke",
     "assertions_delivery_fail",
+    "assertions_delivery_sweep",
     "assertions_issue",
     "assertions_revoke",
     "awards_check",

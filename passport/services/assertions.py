@@ -7,7 +7,8 @@ nor sends twice; the e-mail bakes first if the bake has not run yet, so it alway
 
 A bulk upload is issued as an IssueBatch, whose progress is read from its assertions: delivered (baked,
 and e-mailed unless no e-mail was due), failed (a task gave up and said so in `delivery_failed_at`), or
-pending. Staff may ask for the award e-mail again, once per request (`resend_requested_at`).
+pending. Staff may ask for the award e-mail again, once per request (`resend_requested_at`), and queue
+again what is stuck. How the tasks are queued, swept and claimed is in passport.services.delivery.
 """
 
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -32,13 +34,19 @@ from badges.services import Actor, audit_record, signing_key_private_pem
 from passport import selectors
 from passport.models import DELIVERED, Assertion, IssueBatch, VerificationType, new_public_id
 from passport.selectors import ImageFormat
+from passport.services.delivery import (
+    delivery_queue,
+    email_claim,
+    email_claim_release,
+    is_stuck,
+    pending,
+    stuck_condition,
+)
 
 MAX_REASON_LENGTH = 1000
 # As long as Assertion.delivery_failure holds.
 MAX_FAILURE_LENGTH = 500
 BATCH_SIZE = 1000
-# Ids per baking or e-mail task of a batch: one task each would queue thousands of messages.
-TASK_CHUNK = 200
 IMAGE_CONTENT_TYPES = {ImageFormat.PNG: "image/png", ImageFormat.SVG: "image/svg+xml"}
 
 
@@ -103,7 +111,7 @@ def assertion_issue(
         obj_id=assertion.public_id,
         after={"badge_class": current.public_id, "verification": assertion.verification_type},
     )
-    _queue_bake_and_email(assertion_id=assertion.pk, send_email=send_email)
+    delivery_queue([assertion.pk], send_email=send_email)
     return assertion
 
 
@@ -149,9 +157,7 @@ def assertions_issue(
             "assertions": [assertion.public_id for assertion in created],
         },
     )
-    ids = [assertion.pk for assertion in created]
-    for start in range(0, len(ids), TASK_CHUNK):
-        _queue_batch(ids[start : start + TASK_CHUNK], send_email=send_email)
+    delivery_queue([assertion.pk for assertion in created], send_email=send_email)
     return created
 
 
@@ -245,15 +251,6 @@ def issue_batch_create(
     return batch
 
 
-def _queue_batch(assertion_ids: list[int], *, send_email: bool) -> None:
-    # Imported here because the task module imports this one to call the services it runs.
-    from passport.tasks import bake_assertions, email_assertions
-
-    transaction.on_commit(lambda: bake_assertions.delay(assertion_ids))
-    if send_email:
-        transaction.on_commit(lambda: email_assertions.delay(assertion_ids))
-
-
 def _current_badge_class(badge_class: BadgeClass) -> BadgeClass:
     try:
         return BadgeClass.objects.select_related("issuer").get(pk=badge_class.pk)
@@ -304,6 +301,7 @@ def _unsaved_assertion(
         recipient_lookup=recipient.lookup_key(email, settings.BADGE_KEY_SECRET),
         recipient_name=award.recipient_name.strip(),
         pending_email=email if send_email else "",
+        delivery_queued_at=timezone.now(),
         issued_on=issued_on,
         expires=expires,
         evidence_url=award.evidence_url.strip(),
@@ -341,15 +339,6 @@ def _active_key(*, badge_class: BadgeClass) -> SigningKey:
             % {"issuer": badge_class.issuer.name},
             code="no_active_key",
         ) from None
-
-
-def _queue_bake_and_email(*, assertion_id: int, send_email: bool) -> None:
-    # Imported here because the task module imports this one to call the services it runs.
-    from passport.tasks import bake_assertion, email_assertion
-
-    transaction.on_commit(lambda: bake_assertion.delay(assertion_id))
-    if send_email:
-        transaction.on_commit(lambda: email_assertion.delay(assertion_id))
 
 
 @transaction.atomic
@@ -406,7 +395,8 @@ def assertion_email_resend(*, assertion: Assertion, recipient_email: str = "") -
     hash is kept once the first e-mail went), to send a new copy.
 
     Idempotent: while an e-mail is already waiting to go, asking again queues nothing and returns
-    False. The e-mail task sends once per request, because it sends only while `resend_requested_at`
+    False, unless it is stuck (its task was never queued, or long ago): then it is queued again. The
+    e-mail task sends once per request, because it sends only while `resend_requested_at`
     is later than `emailed_at` and empties the address when it has sent. Raises ValidationError for a
     revoked badge, or for a missing address or one that is not the earner's.
     """
@@ -415,17 +405,31 @@ def assertion_email_resend(*, assertion: Assertion, recipient_email: str = "") -
         raise ValidationError(_("This assertion does not exist."), code="unknown")
     if locked.revoked:
         raise ValidationError(_("A revoked badge is not e-mailed again."), code="revoked")
+    now = timezone.now()
     if locked.pending_email and locked.delivery_failed_at is None:
-        return False
+        if not is_stuck(locked, now):
+            return False
+        # Stuck, not a new request: queued again, as the first e-mail, so it still goes once.
+        locked.delivery_queued_at = now
+        locked.save(update_fields=["delivery_queued_at"])
+        delivery_queue([locked.pk], send_email=True)
+        return True
     if not locked.pending_email:
         locked.pending_email = _earner_address(locked, recipient_email)
-    locked.resend_requested_at = timezone.now()
+    locked.resend_requested_at = now
     locked.delivery_failed_at = None
     locked.delivery_failure = ""
+    locked.delivery_queued_at = now
     locked.save(
-        update_fields=["pending_email", "resend_requested_at", "delivery_failed_at", "delivery_failure"]
+        update_fields=[
+            "pending_email",
+            "resend_requested_at",
+            "delivery_failed_at",
+            "delivery_failure",
+            "delivery_queued_at",
+        ]
     )
-    _queue_email(assertion_id=locked.pk)
+    delivery_queue([locked.pk], send_email=True)
     return True
 
 
@@ -450,23 +454,23 @@ def _earner_address(assertion: Assertion, recipient_email: str) -> str:
     return email
 
 
-def _queue_email(*, assertion_id: int) -> None:
-    # Imported here because the task module imports this one to call the services it runs.
-    from passport.tasks import email_assertion
-
-    transaction.on_commit(lambda: email_assertion.delay(assertion_id))
-
-
 @transaction.atomic
 def issue_batch_retry(*, batch: IssueBatch) -> int:
     """Queue the bake and award e-mail again for those of a batch's assertions whose delivery failed
-    (after a mail server outage, say); returns how many. Asking twice queues nothing more, since a
-    retried assertion no longer counts as failed, and the tasks skip what is done."""
-    failed = Assertion.objects.select_for_update().filter(batch=batch, delivery_failed_at__isnull=False)
-    ids = list(failed.exclude(DELIVERED).order_by("pk").values_list("pk", flat=True))
-    Assertion.objects.filter(pk__in=ids).update(delivery_failed_at=None, delivery_failure="")
-    for start in range(0, len(ids), TASK_CHUNK):
-        _queue_batch(ids[start : start + TASK_CHUNK], send_email=True)
+    (after a mail server outage, say) or is stuck (a worker killed mid-task, a broker that was down);
+    returns how many. Asking twice queues nothing more, since a retried assertion is neither failed nor
+    stuck any more, and the tasks skip what is done."""
+    now = timezone.now()
+    failed = Q(delivery_failed_at__isnull=False)
+    stuck = pending().filter(stuck_condition(now), batch=batch)
+    undelivered = Assertion.objects.select_for_update().filter(batch=batch).exclude(DELIVERED)
+    ids = list(
+        undelivered.filter(failed | Q(pk__in=stuck.values("pk"))).order_by("pk").values_list("pk", flat=True)
+    )
+    Assertion.objects.filter(pk__in=ids).update(
+        delivery_failed_at=None, delivery_failure="", delivery_queued_at=now
+    )
+    delivery_queue(ids, send_email=True)
     return len(ids)
 
 
@@ -519,26 +523,42 @@ def assertion_email(*, assertion_id: int) -> bool:
     """E-mail the earner their badge with its baked image, once, then forget their address.
 
     Bakes first when the bake task has not run yet. Sends nothing for an assertion already e-mailed,
-    revoked, deleted, or issued without an address to write to. Returns whether it sent.
+    revoked, deleted, or issued without an address to write to. Returns whether it sent. Raises
+    EmailClaimedError while another run holds the claim on this e-mail (see passport.services.delivery).
     """
     # In its own transaction, so a send that fails never undoes a finished bake (or orphans its file).
     assertion_bake(assertion_id=assertion_id)
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE):
+        assertion = _email_claimed(assertion_id)
+        if assertion is None:
+            return False
+        # Sent after the claim is committed and outside any lock, so a slow mail server holds up no other
+        # task; if sending fails, the claim is given up and the address kept for a retry.
+        try:
+            _award_message(assertion).send()
+        except BaseException:
+            email_claim_release(assertion_id=assertion_id, claimed_at=assertion.email_claimed_at)
+            raise
+        Assertion.objects.filter(pk=assertion_id).update(
+            emailed_at=timezone.now(), pending_email="", email_claimed_at=None
+        )
+        return True
+
+
+def _email_claimed(assertion_id: int) -> Assertion | None:
+    """The assertion, its award e-mail claimed for this run; None when no e-mail is due."""
+    with transaction.atomic():
         assertion = _locked_assertion(assertion_id)
         if assertion is None or not assertion.pending_email:
-            return False
+            return None
         if assertion.emailed_at is not None and not _resend_waiting(assertion):
-            return False
+            return None
         if assertion.revoked:
             assertion.pending_email = ""
             assertion.save(update_fields=["pending_email"])
-            return False
-        # Sent inside the lock: if sending fails, the address and emailed_at stay as they were for a retry.
-        _award_message(assertion).send()
-        assertion.emailed_at = timezone.now()
-        assertion.pending_email = ""
-        assertion.save(update_fields=["emailed_at", "pending_email"])
-        return True
+            return None
+        email_claim(assertion)
+        return assertion
 
 
 def _resend_waiting(assertion: Assertion) -> bool:

@@ -1,0 +1,122 @@
+"""Getting an issued badge baked and e-mailed: queueing its tasks, finding what is stuck, and claiming an
+award e-mail before it is sent.
+
+The assertion row is the outbox (makeworks.celery explains the design): `delivery_queued_at` says when
+its tasks were last handed to the broker, and is emptied when the broker refused them. The sweep, run by
+Celery beat every minute, queues again every pending assertion that was never queued, or was queued so
+long ago that its task must be lost. Staff may queue a stuck one again from the console.
+
+The award e-mail is claimed durably (`email_claimed_at`, committed) before it is sent, and the claim
+lasts as long as the broker waits before handing an unacknowledged task to another worker. A second run
+of the task (a redelivery while the first is still talking to a slow mail server, or a duplicate queued
+by the sweep) finds the claim and leaves the e-mail alone; a run killed mid-send leaves a claim that
+expires, after which the e-mail is sent by the next run.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from makeworks.celery import enqueue_on_commit
+from passport.models import DELIVERED, Assertion
+
+# Ids per bake or e-mail task. Small, so a worker killed mid-task leaves few e-mails waiting for the
+# task's redelivery, and a task ends well within the broker's visibility timeout even with a slow mail
+# server (ten e-mails at a few seconds each).
+TASK_CHUNK = 10
+# A pending assertion queued this long ago without being delivered is stuck: staff may queue it again.
+STUCK_AFTER = timedelta(minutes=10)
+# The sweep queues again what was queued this long ago: longer than a task's own retries last (about an
+# hour for the e-mail), so that the sweep adds no second chain of retries beside a live one.
+LOST_AFTER = timedelta(minutes=75)
+
+
+class EmailClaimedError(Exception):
+    """Another run of the e-mail task holds the claim on this award e-mail; try again after `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the award e-mail is being sent by another task; try again in {seconds:.0f} s")
+        self.seconds = seconds
+
+
+def email_claim_seconds() -> int:
+    """How long a claim on an award e-mail holds: as long as the broker's visibility timeout, after which
+    it would hand the task to another worker anyway."""
+    return int(settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
+
+
+def pending() -> QuerySet[Assertion]:
+    """Assertions whose bake or award e-mail is still to come: not delivered, not given up on."""
+    return Assertion.objects.exclude(DELIVERED).filter(delivery_failed_at__isnull=True)
+
+
+def stuck_condition(now: datetime) -> Q:
+    return Q(delivery_queued_at__isnull=True) | Q(delivery_queued_at__lt=now - STUCK_AFTER)
+
+
+def is_stuck(assertion: Assertion, now: datetime) -> bool:
+    queued = assertion.delivery_queued_at
+    return queued is None or queued < now - STUCK_AFTER
+
+
+def delivery_queue(assertion_ids: Sequence[int], *, send_email: bool) -> None:
+    """Queue the bake (and the award e-mail) of these assertions when the transaction commits, a chunk of
+    ids per task. If the broker refuses, they are marked as not queued, for the sweep."""
+    # Imported here because the task module imports the services it runs.
+    from passport.tasks import bake_assertion, bake_assertions, email_assertion, email_assertions
+
+    ids = list(assertion_ids)
+    for start in range(0, len(ids), TASK_CHUNK):
+        chunk = ids[start : start + TASK_CHUNK]
+
+        def unqueued(chunk: list[int] = chunk) -> None:
+            Assertion.objects.filter(pk__in=chunk).update(delivery_queued_at=None)
+
+        if len(ids) == 1:
+            enqueue_on_commit(bake_assertion, chunk[0], unqueued=unqueued)
+            if send_email:
+                enqueue_on_commit(email_assertion, chunk[0], unqueued=unqueued)
+        else:
+            enqueue_on_commit(bake_assertions, chunk, unqueued=unqueued)
+            if send_email:
+                enqueue_on_commit(email_assertions, chunk, unqueued=unqueued)
+
+
+@transaction.atomic
+def assertions_delivery_sweep() -> int:
+    """Queue again every pending assertion that was never queued (the broker was down) or was queued
+    more than LOST_AFTER ago (its task was lost); returns how many. Run by Celery beat every minute."""
+    now = timezone.now()
+    lost = Q(delivery_queued_at__isnull=True) | Q(delivery_queued_at__lt=now - LOST_AFTER)
+    ids = list(
+        pending().filter(lost, revoked=False).select_for_update(skip_locked=True).values_list("pk", flat=True)
+    )
+    if ids:
+        Assertion.objects.filter(pk__in=ids).update(delivery_queued_at=now)
+        # The e-mail task sends nothing where no e-mail waits, so every chunk gets both tasks.
+        delivery_queue(sorted(ids), send_email=True)
+    return len(ids)
+
+
+def email_claim(assertion: Assertion) -> None:
+    """Claim the award e-mail of a locked assertion for this run, committed with the caller's transaction.
+    Raises EmailClaimedError while another run's claim holds."""
+    now = timezone.now()
+    held_until = (
+        assertion.email_claimed_at + timedelta(seconds=email_claim_seconds())
+        if assertion.email_claimed_at is not None
+        else None
+    )
+    if held_until is not None and held_until > now:
+        raise EmailClaimedError((held_until - now).total_seconds())
+    assertion.email_claimed_at = now
+    assertion.save(update_fields=["email_claimed_at"])
+
+
+def email_claim_release(*, assertion_id: int, claimed_at: datetime | None) -> None:
+    """Give up this run's claim after a failed send, so a retry need not wait for it to expire."""
+    Assertion.objects.filter(pk=assertion_id, email_claimed_at=claimed_at).update(email_claimed_at=None)
