@@ -121,6 +121,8 @@ class Assertion(models.Model):
         related_name="assertions",
         verbose_name=_("issue batch"),
     )
+    # The random key of the console form that issued it, so the same form posted twice issues one badge.
+    submission_key = models.CharField(_("form submission key"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -149,6 +151,11 @@ class Assertion(models.Model):
             models.CheckConstraint(
                 condition=models.Q(expires__isnull=True) | models.Q(expires__gt=models.F("issued_on")),
                 name="assertion_expires_after_issue",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="assertion_submission_key_unique",
             ),
         ]
 

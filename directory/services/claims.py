@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from directory.models import Claim, ClaimStatus, Listing
 from directory.services.listings import listing_owner_add
-from makeworks.celery import enqueue, enqueue_on_commit
+from makeworks.celery import enqueue_on_commit
 
 # As for contact messages (directory.services.contact): the sweep queues again a decision e-mail still
 # unsent this long after it was queued, for decisions made within SWEEP_WITHIN.
@@ -61,22 +61,25 @@ def claim_decide(*, claim: Claim, approve: bool, curator: User, response: str = 
     claim.save()
     if approve:
         listing_owner_add(listing=claim.listing, user=claim.claimant, actor=curator)
+    _queue_notification(claim.pk)
+    return claim
+
+
+def _queue_notification(claim_id: int) -> None:
+    """Queue the decision e-mail on commit; if the broker refuses, mark it as not queued, for the sweep."""
     # Imported here because the task module imports this one to call claim_decision_deliver.
     from directory.tasks import deliver_claim_decision
 
-    unqueued = Claim.objects.filter(pk=claim.pk)
+    unqueued = Claim.objects.filter(pk=claim_id)
     enqueue_on_commit(
-        deliver_claim_decision, claim.pk, unqueued=lambda: unqueued.update(notification_queued_at=None)
+        deliver_claim_decision, claim_id, unqueued=lambda: unqueued.update(notification_queued_at=None)
     )
-    return claim
 
 
 @transaction.atomic
 def claim_decisions_sweep() -> int:
     """Queue again the decision e-mails of the last SWEEP_WITHIN still unsent that never reached the
     broker or were queued more than LOST_AFTER ago; returns how many. Run by Celery beat every minute."""
-    from directory.tasks import deliver_claim_decision
-
     now = timezone.now()
     lost = Q(notification_queued_at__isnull=True) | Q(notification_queued_at__lt=now - LOST_AFTER)
     waiting = (
@@ -87,7 +90,7 @@ def claim_decisions_sweep() -> int:
     ids = list(waiting.values_list("pk", flat=True))
     Claim.objects.filter(pk__in=ids).update(notification_queued_at=now)
     for claim_id in ids:
-        transaction.on_commit(lambda claim_id=claim_id: enqueue(deliver_claim_decision, claim_id))
+        _queue_notification(claim_id)
     return len(ids)
 
 

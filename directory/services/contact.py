@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from directory.models import ContactMessage, Listing, ListingStatus
-from makeworks.celery import enqueue, enqueue_on_commit
+from makeworks.celery import enqueue_on_commit
 from makeworks.lib.ratelimit import Limit, attempt_allowed
 
 # Someone writing to makers by hand rarely sends more than a few messages an hour; more from one
@@ -71,12 +71,17 @@ def contact_message_send(
     )
     message.full_clean()
     message.save()
+    _queue_delivery(message.pk)
+    return message
+
+
+def _queue_delivery(message_id: int) -> None:
+    """Queue the message's delivery on commit; if the broker refuses, mark it as not queued, for the sweep."""
     # Imported here because the task module imports this one to call contact_message_deliver.
     from directory.tasks import deliver_contact_message
 
-    unqueued = ContactMessage.objects.filter(pk=message.pk)
-    enqueue_on_commit(deliver_contact_message, message.pk, unqueued=lambda: unqueued.update(queued_at=None))
-    return message
+    unqueued = ContactMessage.objects.filter(pk=message_id)
+    enqueue_on_commit(deliver_contact_message, message_id, unqueued=lambda: unqueued.update(queued_at=None))
 
 
 @transaction.atomic
@@ -84,15 +89,13 @@ def contact_messages_sweep() -> int:
     """Queue again the unsent messages of the last SWEEP_WITHIN that never reached the broker or were
     queued more than LOST_AFTER ago; returns how many. Run by Celery beat every minute (see
     makeworks.celery: the message row is the outbox)."""
-    from directory.tasks import deliver_contact_message
-
     now = timezone.now()
     lost = Q(queued_at__isnull=True) | Q(queued_at__lt=now - LOST_AFTER)
     waiting = ContactMessage.objects.filter(lost, sent_at__isnull=True, created_at__gte=now - SWEEP_WITHIN)
     ids = list(waiting.select_for_update(skip_locked=True).values_list("pk", flat=True))
     ContactMessage.objects.filter(pk__in=ids).update(queued_at=now)
     for message_id in ids:
-        transaction.on_commit(lambda message_id=message_id: enqueue(deliver_contact_message, message_id))
+        _queue_delivery(message_id)
     return len(ids)
 
 

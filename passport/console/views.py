@@ -100,7 +100,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def issue(request: HttpRequest, slug: str) -> HttpResponse:
     issuer = _hub(request, slug, IssuerAction.ISSUE)
-    form = IssueForm(request.POST or None, badge_classes=selectors.hub_badge_classes(issuer))
+    form = IssueForm(
+        request.POST or None,
+        initial={"submission": secrets.token_urlsafe(16)},
+        badge_classes=selectors.hub_badge_classes(issuer),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -113,10 +117,17 @@ def issue(request: HttpRequest, slug: str) -> HttpResponse:
                 signed=data["verification"] == VerificationType.SIGNED,
                 expires=_day_start(data["expires"]),
                 actor=signed_in_user(request),
+                submission_key=data["submission"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            if getattr(error, "code", None) != "already_issued" or not error.params:
+                _form_errors_from(form, error)
+            else:
+                messages.info(request, _("This form was already sent; the badge was issued once."))
+                return redirect("console:assertion", slug=issuer.slug, public_id=error.params["public_id"])
         else:
+            # Said the same way whether or not the broker took the tasks at once: the badge is issued,
+            # and its bake and e-mail are recorded on it until they are done (passport.services.delivery).
             messages.success(
                 request,
                 _("The badge is issued. It is being baked and e-mailed to %(email)s.")

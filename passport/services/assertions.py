@@ -18,36 +18,23 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges.models import AuditAction, BadgeClass, SigningKey, SigningKeyStatus
-from badges.openbadges import baking, documents, recipient, signing
+from badges.openbadges import documents, recipient, signing
 from badges.services import Actor, audit_record, signing_key_private_pem
 from passport import selectors
 from passport.models import DELIVERED, Assertion, IssueBatch, VerificationType, new_public_id
-from passport.selectors import ImageFormat
-from passport.services.delivery import (
-    delivery_queue,
-    email_claim,
-    email_claim_release,
-    is_stuck,
-    pending,
-    stuck_condition,
-)
+from passport.services.delivery import delivery_queue, is_stuck, pending, stuck_condition
 
 MAX_REASON_LENGTH = 1000
 # As long as Assertion.delivery_failure holds.
 MAX_FAILURE_LENGTH = 500
 BATCH_SIZE = 1000
-IMAGE_CONTENT_TYPES = {ImageFormat.PNG: "image/png", ImageFormat.SVG: "image/svg+xml"}
 
 
 @dataclass(frozen=True)
@@ -85,6 +72,7 @@ def assertion_issue(
     issued_on: datetime | None = None,
     send_email: bool = True,
     actor: Actor = None,
+    submission_key: str = "",
 ) -> Assertion:
     """Award a badge to the holder of an e-mail address, hosted or signed with the issuer's active key.
 
@@ -93,8 +81,12 @@ def assertion_issue(
     Without `expires`, a badge class with a validity period sets it from the issue date.
     Raises ValidationError naming the field for an unknown badge class, a bad address or dates out of
     order, and for a signed badge whose issuer has no active key.
+
+    A form's `submission_key` issues one badge however often the form is posted: a second post raises
+    ValidationError with code "already_issued" and the badge's `public_id` in its params.
     """
     current = _current_badge_class(badge_class)
+    _refuse_resubmission(current, submission_key)
     award = Award(recipient_email, recipient_name, evidence_url, evidence_narrative, narrative)
     issued_on, expires = _dates(current, issued_on, expires)
     assertion = _unsaved_assertion(
@@ -102,7 +94,14 @@ def assertion_issue(
     )
     key = _active_key(badge_class=current) if signed else None
     _sign_all([assertion], key)
-    assertion.save(force_insert=True)
+    assertion.submission_key = submission_key
+    try:
+        with transaction.atomic():
+            assertion.save(force_insert=True)
+    except IntegrityError:
+        # The same form, posted twice at once: the other post has just issued it.
+        _refuse_resubmission(current, submission_key)
+        raise
     audit_record(
         issuer=current.issuer,
         actor=actor,
@@ -113,6 +112,19 @@ def assertion_issue(
     )
     delivery_queue([assertion.pk], send_email=send_email)
     return assertion
+
+
+def _refuse_resubmission(badge_class: BadgeClass, submission_key: str) -> None:
+    if not submission_key:
+        return
+    issued = Assertion.objects.filter(submission_key=submission_key, badge_class__issuer=badge_class.issuer)
+    public_id = issued.values_list("public_id", flat=True).first()
+    if public_id is not None:
+        raise ValidationError(
+            _("This form was already sent: the badge was issued once."),
+            code="already_issued",
+            params={"public_id": public_id},
+        )
 
 
 @transaction.atomic
@@ -481,118 +493,3 @@ def assertions_delivery_fail(*, assertion_ids: Sequence[int], reason: str) -> in
     some of its assertions blames only the rest."""
     failed = Assertion.objects.filter(pk__in=list(assertion_ids)).exclude(DELIVERED)
     return failed.update(delivery_failed_at=timezone.now(), delivery_failure=reason[:MAX_FAILURE_LENGTH])
-
-
-def _locked_assertion(assertion_id: int) -> Assertion | None:
-    # Locks the assertion only, so a second run of either task waits here and then sees what was done.
-    return (
-        Assertion.objects.select_for_update(of=("self",))
-        .select_related("badge_class__issuer")
-        .filter(pk=assertion_id)
-        .first()
-    )
-
-
-def assertion_bake(*, assertion_id: int) -> bool:
-    """Bake an assertion into its badge image, once: the URL for a hosted one, the JWS for a signed one.
-    Returns whether it baked (False for an assertion already baked, or deleted)."""
-    with transaction.atomic():
-        assertion = _locked_assertion(assertion_id)
-        if assertion is None or assertion.baked_at is not None:
-            return False
-        _bake(assertion)
-        return True
-
-
-def _bake(assertion: Assertion) -> None:
-    image_format = selectors.badge_image_format(assertion.badge_class)
-    embedded = assertion.jws if assertion.verification_type == VerificationType.SIGNED else ""
-    embedded = embedded or selectors.assertion_url(assertion)
-    with assertion.badge_class.image.open("rb") as image:
-        source = image.read()
-    if image_format == ImageFormat.SVG:
-        baked = baking.bake_svg(source.decode("utf-8"), embedded).encode("utf-8")
-    else:
-        baked = baking.bake_png(source, embedded)
-    assertion.baked_image.save(f"{assertion.public_id}.{image_format}", ContentFile(baked), save=False)
-    assertion.baked_at = timezone.now()
-    assertion.save(update_fields=["baked_image", "baked_at"])
-
-
-def assertion_email(*, assertion_id: int) -> bool:
-    """E-mail the earner their badge with its baked image, once, then forget their address.
-
-    Bakes first when the bake task has not run yet. Sends nothing for an assertion already e-mailed,
-    revoked, deleted, or issued without an address to write to. Returns whether it sent. Raises
-    EmailClaimedError while another run holds the claim on this e-mail (see passport.services.delivery).
-    """
-    # In its own transaction, so a send that fails never undoes a finished bake (or orphans its file).
-    assertion_bake(assertion_id=assertion_id)
-    with translation.override(settings.LANGUAGE_CODE):
-        assertion = _email_claimed(assertion_id)
-        if assertion is None:
-            return False
-        # Sent after the claim is committed and outside any lock, so a slow mail server holds up no other
-        # task; if sending fails, the claim is given up and the address kept for a retry.
-        try:
-            _award_message(assertion).send()
-        except BaseException:
-            email_claim_release(assertion_id=assertion_id, claimed_at=assertion.email_claimed_at)
-            raise
-        Assertion.objects.filter(pk=assertion_id).update(
-            emailed_at=timezone.now(), pending_email="", email_claimed_at=None
-        )
-        return True
-
-
-def _email_claimed(assertion_id: int) -> Assertion | None:
-    """The assertion, its award e-mail claimed for this run; None when no e-mail is due."""
-    with transaction.atomic():
-        assertion = _locked_assertion(assertion_id)
-        if assertion is None or not assertion.pending_email:
-            return None
-        if assertion.emailed_at is not None and not _resend_waiting(assertion):
-            return None
-        if assertion.revoked:
-            assertion.pending_email = ""
-            assertion.save(update_fields=["pending_email"])
-            return None
-        email_claim(assertion)
-        return assertion
-
-
-def _resend_waiting(assertion: Assertion) -> bool:
-    requested, sent = assertion.resend_requested_at, assertion.emailed_at
-    return requested is not None and (sent is None or requested > sent)
-
-
-def _award_message(assertion: Assertion) -> EmailMultiAlternatives:
-    badge_class = assertion.badge_class
-    image_format = selectors.badge_image_format(badge_class)
-    url = selectors.assertion_url(assertion)
-    context = {
-        "assertion": assertion,
-        "badge_class": badge_class,
-        "issuer": badge_class.issuer,
-        "assertion_url": url,
-        # The passport has no page of its own yet; the assertion page is where a badge is collected.
-        "passport_url": url,
-        "site_name": settings.SITE_NAME,
-    }
-    subject = " ".join(render_to_string("passport/email/assertion_awarded_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("passport/email/assertion_awarded.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[assertion.pending_email],
-    )
-    message.attach_alternative(
-        render_to_string("passport/email/assertion_awarded.html", context), "text/html"
-    )
-    with assertion.baked_image.open("rb") as baked:
-        message.attach(
-            f"{slugify(badge_class.name) or 'badge'}.{image_format}",
-            baked.read(),
-            IMAGE_CONTENT_TYPES[image_format],
-        )
-    return message
