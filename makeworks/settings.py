@@ -192,6 +192,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # from the rows that record it (makeworks.celery): badges to bake and e-mail, messages to deliver.
     "sweep-undelivered-assertions": {"task": "passport.tasks.sweep_undelivered_assertions", "schedule": 60},
     "sweep-undelivered-messages": {"task": "directory.tasks.sweep_undelivered_messages", "schedule": 60},
+    # Files checked for a confirm step wait in the database (accounts.CheckedUpload) for an hour at most.
+    "purge-checked-uploads": {"task": "accounts.tasks.purge_checked_uploads", "schedule": 60 * 60},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -90,7 +90,7 @@ def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 def _reset_connections() -> None:
     # The app keeps its broker connection pools; a new broker URL needs new ones.
-    celery_app._pool = None  # type: ignore[attr-defined]
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 
