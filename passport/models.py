@@ -1,6 +1,7 @@
 """Badges awarded to makers: Open Badges 2.0 assertions, hosted or signed, and their baked images."""
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,17 @@ def new_public_id() -> str:
 # An assertion is delivered once it is baked and no address waits for the award e-mail (it was sent,
 # the badge was revoked first, or no e-mail was asked for).
 DELIVERED = models.Q(baked_at__isnull=False, pending_email="")
+# An undelivered assertion whose tasks never reached the broker, or were queued this long ago, is stuck:
+# its task was probably lost (a broker outage, a killed worker), and staff may queue it again.
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def stuck(now: datetime) -> models.Q:
+    """Assertions still to deliver, not given up on, whose tasks were never queued or long ago."""
+    queued_long_ago = models.Q(delivery_queued_at__isnull=True) | models.Q(
+        delivery_queued_at__lt=now - STUCK_AFTER
+    )
+    return ~DELIVERED & models.Q(delivery_failed_at__isnull=True) & queued_long_ago
 
 
 class VerificationType(models.TextChoices):

@@ -378,6 +378,7 @@ def _assertion_page(
         page=public_selectors.assertion_page(assertion),
         assertion=assertion,
         delivering=selectors.assertion_delivering(assertion),
+        stuck=selectors.assertion_stuck(assertion),
         revoke_form=revoke_form or RevokeForm(),
         resend_form=resend_form or ResendForm(),
     )

@@ -28,8 +28,8 @@ from badges.models import AuditAction, BadgeClass, SigningKey, SigningKeyStatus
 from badges.openbadges import documents, recipient, signing
 from badges.services import Actor, audit_record, signing_key_private_pem
 from passport import selectors
-from passport.models import DELIVERED, Assertion, IssueBatch, VerificationType, new_public_id
-from passport.services.delivery import delivery_queue, is_stuck, pending, stuck_condition
+from passport.models import DELIVERED, Assertion, IssueBatch, VerificationType, new_public_id, stuck
+from passport.services.delivery import delivery_queue
 
 MAX_REASON_LENGTH = 1000
 # As long as Assertion.delivery_failure holds.
@@ -419,7 +419,7 @@ def assertion_email_resend(*, assertion: Assertion, recipient_email: str = "") -
         raise ValidationError(_("A revoked badge is not e-mailed again."), code="revoked")
     now = timezone.now()
     if locked.pending_email and locked.delivery_failed_at is None:
-        if not is_stuck(locked, now):
+        if not Assertion.objects.filter(stuck(now), pk=locked.pk).exists():
             return False
         # Stuck, not a new request: queued again, as the first e-mail, so it still goes once.
         locked.delivery_queued_at = now
@@ -473,12 +473,9 @@ def issue_batch_retry(*, batch: IssueBatch) -> int:
     returns how many. Asking twice queues nothing more, since a retried assertion is neither failed nor
     stuck any more, and the tasks skip what is done."""
     now = timezone.now()
-    failed = Q(delivery_failed_at__isnull=False)
-    stuck = pending().filter(stuck_condition(now), batch=batch)
-    undelivered = Assertion.objects.select_for_update().filter(batch=batch).exclude(DELIVERED)
-    ids = list(
-        undelivered.filter(failed | Q(pk__in=stuck.values("pk"))).order_by("pk").values_list("pk", flat=True)
-    )
+    failed = ~DELIVERED & Q(delivery_failed_at__isnull=False)
+    retried = Assertion.objects.select_for_update().filter(failed | stuck(now), batch=batch)
+    ids = list(retried.order_by("pk").values_list("pk", flat=True))
     Assertion.objects.filter(pk__in=ids).update(
         delivery_failed_at=None, delivery_failure="", delivery_queued_at=now
     )

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -36,8 +36,6 @@ IMAGE_CONTENT_TYPES = {ImageFormat.PNG: "image/png", ImageFormat.SVG: "image/svg
 # task's redelivery, and a task ends well within the broker's visibility timeout even with a slow mail
 # server (ten e-mails at a few seconds each).
 TASK_CHUNK = 10
-# A pending assertion queued this long ago without being delivered is stuck: staff may queue it again.
-STUCK_AFTER = timedelta(minutes=10)
 # The sweep queues again what was queued this long ago: longer than a task's own retries last (about an
 # hour for the e-mail), so that the sweep adds no second chain of retries beside a live one.
 LOST_AFTER = timedelta(minutes=75)
@@ -55,20 +53,6 @@ def email_claim_seconds() -> int:
     """How long a claim on an award e-mail holds: as long as the broker's visibility timeout, after which
     it would hand the task to another worker anyway."""
     return int(settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
-
-
-def pending() -> QuerySet[Assertion]:
-    """Assertions whose bake or award e-mail is still to come: not delivered, not given up on."""
-    return Assertion.objects.exclude(DELIVERED).filter(delivery_failed_at__isnull=True)
-
-
-def stuck_condition(now: datetime) -> Q:
-    return Q(delivery_queued_at__isnull=True) | Q(delivery_queued_at__lt=now - STUCK_AFTER)
-
-
-def is_stuck(assertion: Assertion, now: datetime) -> bool:
-    queued = assertion.delivery_queued_at
-    return queued is None or queued < now - STUCK_AFTER
 
 
 def delivery_queue(assertion_ids: Sequence[int], *, send_email: bool) -> None:
@@ -100,9 +84,10 @@ def assertions_delivery_sweep() -> int:
     more than LOST_AFTER ago (its task was lost); returns how many. Run by Celery beat every minute."""
     now = timezone.now()
     lost = Q(delivery_queued_at__isnull=True) | Q(delivery_queued_at__lt=now - LOST_AFTER)
-    ids = list(
-        pending().filter(lost, revoked=False).select_for_update(skip_locked=True).values_list("pk", flat=True)
+    waiting = Assertion.objects.exclude(DELIVERED).filter(
+        lost, delivery_failed_at__isnull=True, revoked=False
     )
+    ids = list(waiting.select_for_update(skip_locked=True).values_list("pk", flat=True))
     if ids:
         Assertion.objects.filter(pk__in=ids).update(delivery_queued_at=now)
         # The e-mail task sends nothing where no e-mail waits, so every chunk gets both tasks.

@@ -122,6 +122,42 @@ def test_once_the_broker_is_back_the_sweep_bakes_and_e_mails_what_was_issued_whi
     assert Assertion.objects.get(pk=fresh.pk).emailed_at is None
 
 
+def test_a_stuck_badge_offers_staff_to_send_its_e_mail_again_and_a_fresh_one_does_not(
+    editor: Client, hubs: Hubs
+) -> None:
+    stuck = services.assertion_issue(badge_class=hubs.a.badge_class, recipient_email=EARNER)
+    fresh = services.assertion_issue(badge_class=hubs.a.badge_class, recipient_email="fresh@example.org")
+    Assertion.objects.filter(pk=stuck.pk).update(delivery_queued_at=None)
+
+    stuck_page = editor.get(console_url("assertion", hubs.a, public_id=stuck.public_id)).content.decode()
+    fresh_page = editor.get(console_url("assertion", hubs.a, public_id=fresh.public_id)).content.decode()
+
+    assert resend_url(hubs, stuck) in stuck_page
+    assert resend_url(hubs, fresh) not in fresh_page
+    assert "waiting to be sent" in fresh_page
+
+
+def test_staff_queue_a_batch_s_stuck_badges_again_and_each_is_e_mailed_once(
+    editor: Client, hubs: Hubs, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: Any
+) -> None:
+    awards = [services.Award(f"earner{n}@example.org") for n in range(3)]
+    batch = services.issue_batch_create(badge_class=hubs.a.badge_class, awards=awards)
+    # A worker was killed with their task a quarter of an hour ago.
+    Assertion.objects.filter(batch=batch).update(delivery_queued_at=timezone.now() - timedelta(minutes=15))
+    batch_url = console_url("batch", hubs.a, batch_id=batch.pk)
+
+    assert "Queue the 3 stuck badges again" in editor.get(batch_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(console_url("batch_retry", hubs.a, batch_id=batch.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(console_url("batch_retry", hubs.a, batch_id=batch.pk))
+
+    assert sorted(recipient for message in mailoutbox for recipient in message.to) == [
+        award.recipient_email for award in awards
+    ]
+    assert "stuck" not in editor.get(batch_url).content.decode()
+
+
 def test_resend_queues_again_an_award_e_mail_stuck_since_the_broker_was_down(
     editor: Client, hubs: Hubs, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: Any
 ) -> None:
