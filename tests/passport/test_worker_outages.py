@@ -7,6 +7,7 @@ folder and a Redis server of the test's own (tests/outage.py). Marked `celery_wo
 CI's PostgreSQL and Redis leg, and are skipped without REDIS_URL.
 """
 
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -123,3 +124,35 @@ def test_a_badge_issued_while_the_broker_was_down_is_baked_and_e_mailed_once_by_
     assert assertion.baked_at is not None
     assert assertion.emailed_at is not None
     assert slow_smtp.recipients() == [EARNER.lower()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_redelivering_a_slow_batch_to_each_other_send_each_award_e_mail_once(
+    private_redis: RedisServer, queue: str, png_class: BadgeClass
+) -> None:
+    # Each e-mail takes half a second, so a task of ten outlasts a 2 s visibility timeout: Redis hands
+    # it to the other worker while the first is still sending, as with a slow mail server in production.
+    private_redis.start()
+    slow = SlowSmtpServer(delay=0.5)
+    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    workers = [
+        WorkerProcess(broker_url=private_redis.url, queue=queue, smtp_port=slow.port, visibility_timeout=2)
+        for _ in range(2)
+    ]
+    awards = [services.Award(f"earner{n}@example.org") for n in range(services.TASK_CHUNK)]
+    try:
+        with broker(private_redis.url, queue):
+            for worker in workers:
+                worker.start()
+            batch = services.issue_batch_create(badge_class=png_class, awards=awards)
+
+            emailed = Assertion.objects.filter(batch=batch, emailed_at__isnull=False)
+            wait_until(lambda: emailed.count() == len(awards), "every award e-mail", seconds=60)
+            wait_until(lambda: broker_idle(private_redis, queue), "the queue emptying")
+    finally:
+        for worker in workers:
+            worker.stop()
+        slow.shutdown()
+        slow.server_close()
+
+    assert sorted(slow.recipients()) == sorted(award.recipient_email for award in awards)
