@@ -45,6 +45,6 @@ class AccountAdapter(DefaultAccountAdapter):
             try:
                 services.email_deliver(subject=subject, body=body, recipients=recipients, html=html)
             except (SMTPException, OSError):
-                logger.exception("Could not send the e-mail %r to %s", subject, recipients)
+                logger.exception("Could not send the e-mail %r", subject)
 
         transaction.on_commit(deliver)

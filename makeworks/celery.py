@@ -18,6 +18,7 @@ of work without a row of its own, allauth's e-mails, is handled in accounts.adap
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -34,22 +35,36 @@ app.autodiscover_tasks()
 logger = logging.getLogger(__name__)
 
 
+# After a failed publish, this process does not try the broker again for a few seconds: a broker that
+# hangs rather than refuses costs one request its socket timeout, not every task of every request. It is
+# only a shortcut; what was not queued is on its rows, for the sweep.
+BROKER_RETRY_AFTER_SECONDS = 10
+_broker_down_until: dict[str, float] = {}
+
+
 def enqueue(task: Task, *args: Any, unqueued: Callable[[], object] | None = None) -> bool:
     """Publish `task(*args)` now; False, logged, when the broker cannot be reached.
 
     `unqueued` records durably that the work still waits for the broker (so the sweep picks it up at
     once); it runs only on failure. A task run in-process (eager) raises its own errors as before.
     """
+    broker_url = str(task.app.conf.broker_url)
+    eager = task.app.conf.task_always_eager
     try:
+        if not eager and time.monotonic() < _broker_down_until.get(broker_url, 0.0):
+            raise OperationalError("the broker failed a moment ago")
         task.apply_async(args=args)
     except OperationalError:
-        logger.warning("Broker unreachable: %s%r was not queued; the sweep will queue it", task.name, args)
+        _broker_down_until[broker_url] = time.monotonic() + BROKER_RETRY_AFTER_SECONDS
+        # The task's name only: its arguments may carry what logs must not (a rendered e-mail's links).
+        logger.warning("Broker unreachable: a %s task was not queued", task.name)
         if unqueued is not None:
             try:
                 unqueued()
             except DatabaseError:
-                logger.exception("Could not mark %s%r as not queued", task.name, args)
+                logger.exception("Could not mark the work of a %s task as not queued", task.name)
         return False
+    _broker_down_until.pop(broker_url, None)
     return True
 
 

@@ -166,7 +166,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A broker that does not answer fails the publish within seconds (makeworks.celery.enqueue then logs
     # it and the sweep queues the work later), rather than holding up the request that committed it.
     "socket_connect_timeout": 2,
-    "socket_timeout": 10,
+    "socket_timeout": 5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
