@@ -39,6 +39,9 @@ TASK_CHUNK = 10
 # The sweep queues again what was queued this long ago: longer than a task's own retries last (about an
 # hour for the e-mail), so that the sweep adds no second chain of retries beside a live one.
 LOST_AFTER = timedelta(minutes=75)
+# Assertions one sweep queues at most, so its transaction stays short after a long outage; the next
+# minute's sweep takes the rest.
+SWEEP_LIMIT = 5000
 
 
 class EmailClaimedError(Exception):
@@ -87,11 +90,12 @@ def assertions_delivery_sweep() -> int:
     waiting = Assertion.objects.exclude(DELIVERED).filter(
         lost, delivery_failed_at__isnull=True, revoked=False
     )
-    ids = list(waiting.select_for_update(skip_locked=True).values_list("pk", flat=True))
+    locked = waiting.select_for_update(skip_locked=True).order_by("pk")
+    ids = list(locked.values_list("pk", flat=True)[:SWEEP_LIMIT])
     if ids:
         Assertion.objects.filter(pk__in=ids).update(delivery_queued_at=now)
         # The e-mail task sends nothing where no e-mail waits, so every chunk gets both tasks.
-        delivery_queue(sorted(ids), send_email=True)
+        delivery_queue(ids, send_email=True)
     return len(ids)
 
 
