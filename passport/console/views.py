@@ -121,7 +121,7 @@ def issue(request: HttpRequest, slug: str) -> HttpResponse:
             if getattr(error, "code", None) != "already_issued" or not error.params:
                 _form_errors_from(form, error)
             else:
-                messages.info(request, _("This form was already sent; the badge was issued once."))
+                messages.info(request, " ".join(error.messages))
                 return redirect("console:assertion", slug=issuer.slug, public_id=error.params["public_id"])
         else:
             # Said the same way whether or not the broker took the tasks at once: the badge is issued,
