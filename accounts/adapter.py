@@ -1,7 +1,14 @@
 """How allauth sends its e-mails: rendered now, delivered by a Celery task once the request's
-transaction commits, so a sign-up never waits on the mail server and a rolled-back one sends nothing."""
+transaction commits, so a sign-up never waits on the mail server and a rolled-back one sends nothing.
 
+Unlike a badge or a contact message, these e-mails have no row that could wait for the broker (they
+carry one-time links, which we would rather not store), so when the broker is down the e-mail is sent
+within the request instead; if the mail server fails too, the person asks again (allauth offers to
+send a confirmation or a reset link again), and the request still succeeds."""
+
+import logging
 from dataclasses import dataclass
+from smtplib import SMTPException
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,8 +17,12 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
+from accounts import services
 from accounts.tasks import deliver_email
+from makeworks.celery import enqueue
 from makeworks.lib.requests import client_address
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,7 +40,16 @@ class AccountAdapter(DefaultAccountAdapter):
         alternatives = getattr(message, "alternatives", [])
         html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
         subject, body, recipients = str(message.subject), str(message.body), list(message.to)
-        transaction.on_commit(lambda: deliver_email.delay(subject, body, recipients, html))
+
+        def deliver() -> None:
+            if enqueue(deliver_email, subject, body, recipients, html):
+                return
+            try:
+                services.email_deliver(subject=subject, body=body, recipients=recipients, html=html)
+            except (SMTPException, OSError):
+                logger.exception("Could not send the e-mail %r", subject)
+
+        transaction.on_commit(deliver)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         # The site's one reader of the client address, so log-in limits count each client behind the

@@ -10,3 +10,9 @@ from accounts import services
 @shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=8)
 def deliver_email(subject: str, body: str, recipients: list[str], html: str = "") -> None:
     services.email_deliver(subject=subject, body=body, recipients=recipients, html=html)
+
+
+@shared_task
+def purge_checked_uploads() -> int:
+    """Run hourly by Celery beat: delete checked uploads nobody confirmed in time."""
+    return services.checked_uploads_purge()

@@ -298,6 +298,9 @@ class Claim(models.Model):
     response = models.TextField(_("response"), max_length=2000, blank=True)
     # Set once the decision e-mail has gone, so a retried task never sends it twice.
     notified_at = models.DateTimeField(null=True, blank=True)
+    # When the decision e-mail was last handed to the broker; empty when the broker refused it (see the
+    # delivery sweep in directory.tasks).
+    notification_queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -364,6 +367,9 @@ class ContactMessage(models.Model):
     body = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When its delivery was last handed to the broker; empty when the broker refused it (see the
+    # delivery sweep in directory.tasks).
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -17,3 +17,10 @@ def deliver_contact_message(message_id: int) -> None:
 @shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_backoff_max=600, max_retries=10)
 def deliver_claim_decision(claim_id: int) -> None:
     claims.claim_decision_deliver(claim_id=claim_id)
+
+
+@shared_task
+def sweep_undelivered_messages() -> int:
+    """Run by Celery beat every minute: queue again the contact messages and claim decisions whose
+    delivery never reached the broker or was lost. Returns how many were queued."""
+    return contact.contact_messages_sweep() + claims.claim_decisions_sweep()

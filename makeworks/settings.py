@@ -170,6 +170,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Redis hands a task that was taken but not acknowledged (its worker was killed) to another worker after
+# the visibility timeout. It must outlast the longest task, counting a retry's countdown, which a worker
+# holds unacknowledged: up to 600 s (the e-mail tasks' retry_backoff_max) plus one chunk of ten e-mails
+# (passport.services.delivery.TASK_CHUNK), a few minutes at most. An award e-mail's send claim lasts as
+# long (passport.services.delivery). Redis's default of an hour left killed batches unsent for an hour.
+TASK_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    # A broker that does not answer fails the publish within seconds (makeworks.celery.enqueue then logs
+    # it and the sweep queues the work later), rather than holding up the request that committed it.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 # Celery beat (the `beat` service of docker-compose.yml): badges from other issuers are checked again
 # daily, so a revoked or expired one is flagged on the passport within a day.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
@@ -183,6 +203,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "partners.tasks.purge_idempotency_records",
         "schedule": 60 * 60,
     },
+    # After-commit work whose task never reached the broker (it was down) or was lost is queued again
+    # from the rows that record it (makeworks.celery): badges to bake and e-mail, messages to deliver.
+    "sweep-undelivered-assertions": {"task": "passport.tasks.sweep_undelivered_assertions", "schedule": 60},
+    "sweep-undelivered-messages": {"task": "directory.tasks.sweep_undelivered_messages", "schedule": 60},
+    # Files checked for a confirm step wait in the database (accounts.CheckedUpload) for an hour at most.
+    "purge-checked-uploads": {"task": "accounts.tasks.purge_checked_uploads", "schedule": 60 * 60},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -191,6 +217,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Seconds a mail server may take to answer, so a send never outlasts its claim (passport.services.delivery).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "makeworks <noreply@makeworks.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

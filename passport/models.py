@@ -1,6 +1,7 @@
 """Badges awarded to makers: Open Badges 2.0 assertions, hosted or signed, and their baked images."""
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -25,6 +26,17 @@ def new_public_id() -> str:
 # An assertion is delivered once it is baked and no address waits for the award e-mail (it was sent,
 # the badge was revoked first, or no e-mail was asked for).
 DELIVERED = models.Q(baked_at__isnull=False, pending_email="")
+# An undelivered assertion whose tasks never reached the broker, or were queued this long ago, is stuck:
+# its task was probably lost (a broker outage, a killed worker), and staff may queue it again.
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def stuck(now: datetime) -> models.Q:
+    """Assertions still to deliver, not given up on, whose tasks were never queued or long ago."""
+    queued_long_ago = models.Q(delivery_queued_at__isnull=True) | models.Q(
+        delivery_queued_at__lt=now - STUCK_AFTER
+    )
+    return ~DELIVERED & models.Q(delivery_failed_at__isnull=True) & queued_long_ago
 
 
 class VerificationType(models.TextChoices):
@@ -103,6 +115,12 @@ class Assertion(models.Model):
     baked_image = models.FileField(_("baked image"), upload_to="badges/baked/", blank=True)
     baked_at = models.DateTimeField(_("baked at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Held by the task sending the award e-mail, taken before it sends (makeworks.celery explains why):
+    # another run finds it taken and leaves the e-mail alone until it expires.
+    email_claimed_at = models.DateTimeField(_("e-mail being sent since"), null=True, blank=True)
+    # When the bake or e-mail was last handed to the broker; empty when the broker refused it. The
+    # delivery sweep queues again pending assertions that were never queued or were queued long ago.
+    delivery_queued_at = models.DateTimeField(_("delivery queued at"), null=True, blank=True)
     # Set when staff ask for the award e-mail again; a resend is waiting while it is later than emailed_at.
     resend_requested_at = models.DateTimeField(_("e-mail resend requested at"), null=True, blank=True)
     # Set by a bake or e-mail task that gave up for good; cleared when the e-mail is tried again.
@@ -116,6 +134,8 @@ class Assertion(models.Model):
         related_name="assertions",
         verbose_name=_("issue batch"),
     )
+    # The random key of the console form that issued it, so the same form posted twice issues one badge.
+    submission_key = models.CharField(_("form submission key"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -144,6 +164,11 @@ class Assertion(models.Model):
             models.CheckConstraint(
                 condition=models.Q(expires__isnull=True) | models.Q(expires__gt=models.F("issued_on")),
                 name="assertion_expires_after_issue",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="assertion_submission_key_unique",
             ),
         ]
 

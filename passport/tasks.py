@@ -41,15 +41,21 @@ def bake_assertion(assertion_id: int) -> None:
 # A mail server that is down or refusing is retried ten times, after random waits of up to 30 s, 1 min,
 # 2 min, ... then 10 min (at most about an hour in all); after that the award e-mail stays unsent and
 # the assertion is marked failed until staff ask for it again.
+# An e-mail that another run has claimed (a redelivery of a slow task, a duplicate from the sweep) is
+# looked at again once the claim expires: sent by then, or free for this run to send.
 @shared_task(
+    bind=True,
     base=DeliveryTask,
     autoretry_for=(SMTPException, OSError),
     retry_backoff=30,
     retry_backoff_max=600,
     max_retries=10,
 )
-def email_assertion(assertion_id: int) -> None:
-    services.assertion_email(assertion_id=assertion_id)
+def email_assertion(self: Task, assertion_id: int) -> None:
+    try:
+        services.assertion_email(assertion_id=assertion_id)
+    except services.EmailClaimedError as claimed:
+        raise self.retry(countdown=claimed.seconds + 1) from claimed
 
 
 @shared_task(
@@ -62,16 +68,33 @@ def bake_assertions(assertion_ids: list[int]) -> None:
 
 
 @shared_task(
+    bind=True,
     base=DeliveryTask,
     autoretry_for=(SMTPException, OSError),
     retry_backoff=30,
     retry_backoff_max=600,
     max_retries=10,
 )
-def email_assertions(assertion_ids: list[int]) -> None:
-    """A batch's award e-mails; each is skipped when already sent, so a retry never sends one twice."""
+def email_assertions(self: Task, assertion_ids: list[int]) -> None:
+    """A batch's award e-mails; each is skipped when already sent or claimed by another run, so a retry
+    never sends one twice. Those claimed elsewhere are looked at again once their claims expire."""
+    claimed_elsewhere: list[int] = []
+    wait = 0.0
     for assertion_id in assertion_ids:
-        services.assertion_email(assertion_id=assertion_id)
+        try:
+            services.assertion_email(assertion_id=assertion_id)
+        except services.EmailClaimedError as claimed:
+            claimed_elsewhere.append(assertion_id)
+            wait = max(wait, claimed.seconds)
+    if claimed_elsewhere:
+        raise self.retry(args=[claimed_elsewhere], countdown=wait + 1)
+
+
+@shared_task
+def sweep_undelivered_assertions() -> int:
+    """Run by Celery beat every minute: queue again the bakes and award e-mails that never reached the
+    broker, or were lost (passport.services.delivery). Returns how many assertions were queued."""
+    return services.assertions_delivery_sweep()
 
 
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=60, max_retries=3)

@@ -11,6 +11,9 @@ from django.core.cache import cache
 
 from makeworks.celery import app as celery_app
 
+# A Redis server and an SMTP server of a test's own, for tests of outages.
+from tests.outage import private_redis, slow_smtp  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):

@@ -4,17 +4,26 @@ The claimant hears the decision by e-mail either way; the e-mail leaves through 
 decision is committed, so a rolled-back decision never tells anyone anything.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import Claim, ClaimStatus, Listing
 from directory.services.listings import listing_owner_add
+from makeworks.celery import enqueue_on_commit
+
+# As for contact messages (directory.services.contact): the sweep queues again a decision e-mail still
+# unsent this long after it was queued, for decisions made within SWEEP_WITHIN.
+LOST_AFTER = timedelta(minutes=75)
+SWEEP_WITHIN = timedelta(days=2)
 
 
 @transaction.atomic
@@ -47,16 +56,42 @@ def claim_decide(*, claim: Claim, approve: bool, curator: User, response: str = 
     claim.decided_at = timezone.now()
     claim.decided_by = curator
     claim.response = response.strip()
+    claim.notification_queued_at = claim.decided_at
     claim.full_clean()
     claim.save()
     if approve:
         listing_owner_add(listing=claim.listing, user=claim.claimant, actor=curator)
-    claim_id = claim.pk
+    _queue_notification(claim.pk)
+    return claim
+
+
+def _queue_notification(claim_id: int) -> None:
+    """Queue the decision e-mail on commit; if the broker refuses, mark it as not queued, for the sweep."""
     # Imported here because the task module imports this one to call claim_decision_deliver.
     from directory.tasks import deliver_claim_decision
 
-    transaction.on_commit(lambda: deliver_claim_decision.delay(claim_id))
-    return claim
+    unqueued = Claim.objects.filter(pk=claim_id)
+    enqueue_on_commit(
+        deliver_claim_decision, claim_id, unqueued=lambda: unqueued.update(notification_queued_at=None)
+    )
+
+
+@transaction.atomic
+def claim_decisions_sweep() -> int:
+    """Queue again the decision e-mails of the last SWEEP_WITHIN still unsent that never reached the
+    broker or were queued more than LOST_AFTER ago; returns how many. Run by Celery beat every minute."""
+    now = timezone.now()
+    lost = Q(notification_queued_at__isnull=True) | Q(notification_queued_at__lt=now - LOST_AFTER)
+    waiting = (
+        Claim.objects.filter(lost, notified_at__isnull=True, decided_at__gte=now - SWEEP_WITHIN)
+        .exclude(status=ClaimStatus.PENDING)
+        .select_for_update(skip_locked=True)
+    )
+    ids = list(waiting.values_list("pk", flat=True))
+    Claim.objects.filter(pk__in=ids).update(notification_queued_at=now)
+    for claim_id in ids:
+        _queue_notification(claim_id)
+    return len(ids)
 
 
 def claim_decision_deliver(*, claim_id: int) -> None:

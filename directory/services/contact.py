@@ -5,17 +5,20 @@ sends the visitor a copy that names the listing but not its address. Both e-mail
 site's language, as the message does not record the visitor's.
 """
 
+from datetime import timedelta
 from email.headerregistry import Address
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from directory.models import ContactMessage, Listing, ListingStatus
+from makeworks.celery import enqueue_on_commit
 from makeworks.lib.ratelimit import Limit, attempt_allowed
 
 # Someone writing to makers by hand rarely sends more than a few messages an hour; more from one
@@ -23,6 +26,11 @@ from makeworks.lib.ratelimit import Limit, attempt_allowed
 MESSAGES_PER_ADDRESS = Limit(count=5, seconds=60 * 60)
 # One IP address is often shared by a whole office, school or makerspace, so it gets more room.
 MESSAGES_PER_IP = Limit(count=20, seconds=60 * 60)
+# The delivery sweep queues again a message still unsent this long after it was queued: longer than the
+# task's own retries last (about an hour), so it never runs beside a live chain of retries...
+LOST_AFTER = timedelta(minutes=75)
+# ...and gives up on it after this long (a listing that lost its address, a mail server that refuses).
+SWEEP_WITHIN = timedelta(days=2)
 
 
 def listing_takes_messages(*, listing: Listing) -> bool:
@@ -55,16 +63,40 @@ def contact_message_send(
             code="rate_limited",
         )
     message = ContactMessage(
-        listing=listing, sender_name=sender_name.strip(), sender_email=sender_email.strip(), body=body.strip()
+        listing=listing,
+        sender_name=sender_name.strip(),
+        sender_email=sender_email.strip(),
+        body=body.strip(),
+        queued_at=timezone.now(),
     )
     message.full_clean()
     message.save()
+    _queue_delivery(message.pk)
+    return message
+
+
+def _queue_delivery(message_id: int) -> None:
+    """Queue the message's delivery on commit; if the broker refuses, mark it as not queued, for the sweep."""
     # Imported here because the task module imports this one to call contact_message_deliver.
     from directory.tasks import deliver_contact_message
 
-    message_id = message.pk
-    transaction.on_commit(lambda: deliver_contact_message.delay(message_id))
-    return message
+    unqueued = ContactMessage.objects.filter(pk=message_id)
+    enqueue_on_commit(deliver_contact_message, message_id, unqueued=lambda: unqueued.update(queued_at=None))
+
+
+@transaction.atomic
+def contact_messages_sweep() -> int:
+    """Queue again the unsent messages of the last SWEEP_WITHIN that never reached the broker or were
+    queued more than LOST_AFTER ago; returns how many. Run by Celery beat every minute (see
+    makeworks.celery: the message row is the outbox)."""
+    now = timezone.now()
+    lost = Q(queued_at__isnull=True) | Q(queued_at__lt=now - LOST_AFTER)
+    waiting = ContactMessage.objects.filter(lost, sent_at__isnull=True, created_at__gte=now - SWEEP_WITHIN)
+    ids = list(waiting.select_for_update(skip_locked=True).values_list("pk", flat=True))
+    ContactMessage.objects.filter(pk__in=ids).update(queued_at=now)
+    for message_id in ids:
+        _queue_delivery(message_id)
+    return len(ids)
 
 
 def contact_message_deliver(*, message_id: int) -> None:

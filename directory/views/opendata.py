@@ -1,12 +1,10 @@
 """Open data: the published catalogue as CSV and JSON downloads, and the admin's CSV import page."""
 
-import secrets
 from collections.abc import Iterator
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from accounts import services as account_services
 from directory.models import Node
 from directory.permissions import Action, can, require
 from directory.services.opendata import (
@@ -26,8 +25,6 @@ from directory.services.opendata import (
 
 # The import runs within the request, so the admin takes files of a few thousand rows at most.
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
-# How long a checked file waits for the curator to confirm it.
-IMPORT_CONFIRM_SECONDS = 60 * 60
 
 
 def _download(chunks: Iterator[str], *, content_type: str, filename: str) -> StreamingHttpResponse:
@@ -103,9 +100,9 @@ class ListingsConfirmForm(forms.Form):
     skip_invalid = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-def _upload_key(request: HttpRequest, node: Node, token: str) -> str:
-    # The user and node are part of the key, so a token only confirms its own upload.
-    return f"opendata-import:{request.user.pk}:{node.pk}:{token}"
+def _upload_purpose(node: Node) -> str:
+    # With the person who uploaded it, so a token only confirms its own upload, into its own node.
+    return f"opendata-import:{node.pk}"
 
 
 def node_import_listings(
@@ -113,7 +110,8 @@ def node_import_listings(
 ) -> HttpResponse:
     """The admin's import page for a node: upload a CSV file, read the check's report, then confirm.
 
-    The checked file waits in the cache between the two steps, so the curator need not upload it again.
+    The checked file waits in the database between the two steps (any web process may take the
+    confirmation), so the curator need not upload it again.
     """
     node = get_object_or_404(Node, pk=node_id)
     user = request.user
@@ -124,14 +122,22 @@ def node_import_listings(
     report: ImportReport | None = None
     if request.method == "POST" and "confirm" in request.POST:
         submitted = ListingsConfirmForm(request.POST)
-        data = cache.get(_upload_key(request, node, submitted.data.get("token", "")))
-        if not submitted.is_valid() or data is None:
+        # Taking the checked upload deletes it, so a confirmation posted twice imports it once.
+        upload = (
+            account_services.checked_upload_take(
+                user=user, purpose=_upload_purpose(node), token=submitted.cleaned_data["token"]
+            )
+            if submitted.is_valid()
+            else None
+        )
+        if upload is None:
             messages.error(request, _("This check has expired; upload the file again."))
         else:
             skip_invalid = submitted.cleaned_data["skip_invalid"]
-            report = listings_import(data=data, node=node, actor=user, skip_invalid=skip_invalid)
+            report = listings_import(
+                data=bytes(upload.data), node=node, actor=user, skip_invalid=skip_invalid
+            )
             if report.written:
-                cache.delete(_upload_key(request, node, submitted.cleaned_data["token"]))
                 messages.success(request, report.summary)
                 # Curators without the admin's listing permissions see the result on the node's page.
                 if not user.has_perm("directory.view_listing"):
@@ -145,8 +151,9 @@ def node_import_listings(
             skip_invalid = upload_form.cleaned_data["skip_invalid"]
             report = listings_import(data=data, node=node, dry_run=True, skip_invalid=skip_invalid)
             if report.writable:
-                token = secrets.token_urlsafe(16)
-                cache.set(_upload_key(request, node, token), data, IMPORT_CONFIRM_SECONDS)
+                token = account_services.checked_upload_keep(
+                    user=user, purpose=_upload_purpose(node), data=data, options={}
+                )
                 confirm_form = ListingsConfirmForm(initial={"token": token, "skip_invalid": skip_invalid})
     context = {
         **admin_context,

@@ -89,6 +89,9 @@ class IssueForm(AwardOptionsForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Shown on the badge's page. Markdown."),
     )
+    # Random for each blank form, so the same form posted twice (a double click, a browser's resubmit,
+    # a retry after an error page) issues one badge.
+    submission = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
 class BulkUploadForm(AwardOptionsForm):

@@ -21,7 +21,7 @@ from badges.models import BadgeClass, Issuer, IssuerMembership, SigningKey, Sign
 from badges.openbadges import recipient
 from makeworks.lib.spreadsheet import cell_neutralise
 from passport import selectors
-from passport.models import DELIVERED, Assertion, IssueBatch
+from passport.models import DELIVERED, STUCK_AFTER, Assertion, IssueBatch, stuck
 
 EXPIRING_DAYS = 30
 DASHBOARD_MONTHS = 12
@@ -70,6 +70,14 @@ def assertion_delivering(assertion: Assertion) -> bool:
     return waiting and assertion.delivery_failed_at is None and not assertion.revoked
 
 
+def assertion_stuck(assertion: Assertion) -> bool:
+    """Whether a badge still being delivered has waited so long that its task was probably lost (a
+    broker outage, a killed worker), so staff may queue it again."""
+    queued = assertion.delivery_queued_at
+    long_ago = queued is None or queued < timezone.now() - STUCK_AFTER
+    return assertion_delivering(assertion) and long_ago
+
+
 # Batches ---------------------------------------------------------------------------------------
 
 
@@ -80,6 +88,8 @@ class BatchProgress:
     total: int
     done: int
     failed: int
+    # Pending ones whose tasks were probably lost; they count as pending too.
+    stuck: int = 0
 
     @property
     def pending(self) -> int:
@@ -99,9 +109,13 @@ def batch_progress(batch: IssueBatch) -> BatchProgress:
         total_count=Count("pk"),
         done_count=Count("pk", filter=DELIVERED),
         failed_count=Count("pk", filter=~DELIVERED & Q(delivery_failed_at__isnull=False)),
+        stuck_count=Count("pk", filter=stuck(timezone.now())),
     )
     return BatchProgress(
-        total=counts["total_count"], done=counts["done_count"], failed=counts["failed_count"]
+        total=counts["total_count"],
+        done=counts["done_count"],
+        failed=counts["failed_count"],
+        stuck=counts["stuck_count"],
     )
 
 

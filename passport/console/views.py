@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import services as account_services
 from badges import permissions
 from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer
@@ -44,8 +44,6 @@ from passport.console.forms import (
 from passport.models import Assertion, VerificationType
 
 ASSERTIONS_PER_PAGE = 50
-# How long a checked file waits for its confirmation.
-BULK_CONFIRM_SECONDS = 60 * 60
 # Rows of a checked file shown on the preview, so staff can see the columns were read as meant.
 PREVIEW_ROWS = 10
 
@@ -100,7 +98,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def issue(request: HttpRequest, slug: str) -> HttpResponse:
     issuer = _hub(request, slug, IssuerAction.ISSUE)
-    form = IssueForm(request.POST or None, badge_classes=selectors.hub_badge_classes(issuer))
+    form = IssueForm(
+        request.POST or None,
+        initial={"submission": secrets.token_urlsafe(16)},
+        badge_classes=selectors.hub_badge_classes(issuer),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -113,10 +115,17 @@ def issue(request: HttpRequest, slug: str) -> HttpResponse:
                 signed=data["verification"] == VerificationType.SIGNED,
                 expires=_day_start(data["expires"]),
                 actor=signed_in_user(request),
+                submission_key=data["submission"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            if getattr(error, "code", None) != "already_issued" or not error.params:
+                _form_errors_from(form, error)
+            else:
+                messages.info(request, " ".join(error.messages))
+                return redirect("console:assertion", slug=issuer.slug, public_id=error.params["public_id"])
         else:
+            # Said the same way whether or not the broker took the tasks at once: the badge is issued,
+            # and its bake and e-mail are recorded on it until they are done (passport.services.delivery).
             messages.success(
                 request,
                 _("The badge is issued. It is being baked and e-mailed to %(email)s.")
@@ -127,9 +136,9 @@ def issue(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "passport/console/issue.html", context, status=400 if form.errors else 200)
 
 
-def _upload_key(request: HttpRequest, issuer: Issuer, token: str) -> str:
-    # The person and hub are part of the key, so a token only ever confirms its own upload.
-    return f"console-bulk:{request.user.pk}:{issuer.pk}:{token}"
+def _upload_purpose(issuer: Issuer) -> str:
+    # With the person who uploaded it, so a token only ever confirms its own upload, in its own hub.
+    return f"console-bulk:{issuer.pk}"
 
 
 @login_required
@@ -137,8 +146,8 @@ def _upload_key(request: HttpRequest, issuer: Issuer, token: str) -> str:
 def bulk_issue(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload a CSV file, read the preview that checks every row, then confirm to issue them all.
 
-    The checked file and the options chosen with it wait in the cache between the two steps, so the
-    confirmation issues exactly what was previewed.
+    The checked file and the options chosen with it wait in the database between the two steps (any web
+    process may take the confirmation), so the confirmation issues exactly what was previewed.
     """
     issuer = _hub(request, slug, IssuerAction.ISSUE)
     badge_classes = selectors.hub_badge_classes(issuer)
@@ -160,7 +169,7 @@ def bulk_issue(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _bulk_check(request: HttpRequest, issuer: Issuer, form: BulkUploadForm) -> dict[str, Any]:
-    """The preview of an uploaded file; a file whose every row is valid waits in the cache for its
+    """The preview of an uploaded file; a file whose every row is valid waits in the database for its
     confirmation. A refusal of the whole batch goes on the form."""
     data = form.cleaned_data
     signed = data["verification"] == VerificationType.SIGNED
@@ -180,28 +189,36 @@ def _bulk_check(request: HttpRequest, issuer: Issuer, form: BulkUploadForm) -> d
         "expires": expires,
     }
     if checked.ready:
-        token = secrets.token_urlsafe(16)
-        upload = {
-            "data": data["file"],
-            "badge_class": data["badge_class"].pk,
-            "signed": signed,
-            "expires": expires,
-        }
-        cache.set(_upload_key(request, issuer, token), upload, BULK_CONFIRM_SECONDS)
+        token = account_services.checked_upload_keep(
+            user=signed_in_user(request),
+            purpose=_upload_purpose(issuer),
+            data=data["file"],
+            options={
+                "badge_class": data["badge_class"].pk,
+                "signed": signed,
+                "expires": expires.isoformat() if expires else None,
+            },
+        )
         preview["confirm_form"] = BulkConfirmForm(initial={"token": token})
     return preview
 
 
 def _bulk_confirm(request: HttpRequest, issuer: Issuer, badge_classes: QuerySet[BadgeClass]) -> HttpResponse:
     form = BulkConfirmForm(request.POST)
-    key = _upload_key(request, issuer, form.data.get("token", ""))
-    upload = cache.get(key) if form.is_valid() else None
-    # Deleting the checked upload claims it, so a confirmation posted twice issues it once.
-    if upload is None or not cache.delete(key):
+    # Taking the checked upload deletes it, so a confirmation posted twice issues it once.
+    upload = (
+        account_services.checked_upload_take(
+            user=signed_in_user(request), purpose=_upload_purpose(issuer), token=form.cleaned_data["token"]
+        )
+        if form.is_valid()
+        else None
+    )
+    if upload is None:
         messages.error(request, _("This check has expired; upload the file again."))
         return redirect("console:bulk_issue", slug=issuer.slug)
-    badge_class = badge_classes.filter(pk=upload["badge_class"]).first()
-    read = bulk_file_read(upload["data"])
+    options = upload.options
+    badge_class = badge_classes.filter(pk=options["badge_class"]).first()
+    read = bulk_file_read(bytes(upload.data))
     if badge_class is None or not read.ready:
         messages.error(request, _("The file no longer passes its check; upload it again."))
         return redirect("console:bulk_issue", slug=issuer.slug)
@@ -210,8 +227,8 @@ def _bulk_confirm(request: HttpRequest, issuer: Issuer, badge_classes: QuerySet[
             badge_class=badge_class,
             awards=read.awards,
             created_by=signed_in_user(request),
-            signed=upload["signed"],
-            expires=upload["expires"],
+            signed=options["signed"],
+            expires=datetime.fromisoformat(options["expires"]) if options["expires"] else None,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -361,6 +378,7 @@ def _assertion_page(
         page=public_selectors.assertion_page(assertion),
         assertion=assertion,
         delivering=selectors.assertion_delivering(assertion),
+        stuck=selectors.assertion_stuck(assertion),
         revoke_form=revoke_form or RevokeForm(),
         resend_form=resend_form or ResendForm(),
     )

@@ -7,7 +7,8 @@ nor sends twice; the e-mail bakes first if the bake has not run yet, so it alway
 
 A bulk upload is issued as an IssueBatch, whose progress is read from its assertions: delivered (baked,
 and e-mailed unless no e-mail was due), failed (a task gave up and said so in `delivery_failed_at`), or
-pending. Staff may ask for the award e-mail again, once per request (`resend_requested_at`).
+pending. Staff may ask for the award e-mail again, once per request (`resend_requested_at`), and queue
+again what is stuck. How the tasks are queued, swept and claimed is in passport.services.delivery.
 """
 
 from collections.abc import Sequence
@@ -17,30 +18,24 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges import keyring
 from badges.models import AuditAction, BadgeClass, SigningKey, SigningKeyStatus
-from badges.openbadges import baking, documents, recipient, signing
+from badges.openbadges import documents, recipient, signing
 from badges.services import Actor, audit_record, signing_key_private_pem
 from passport import selectors
-from passport.models import DELIVERED, Assertion, IssueBatch, VerificationType, new_public_id
-from passport.selectors import ImageFormat
+from passport.models import DELIVERED, Assertion, IssueBatch, VerificationType, new_public_id, stuck
+from passport.services.delivery import delivery_queue
 
 MAX_REASON_LENGTH = 1000
 # As long as Assertion.delivery_failure holds.
 MAX_FAILURE_LENGTH = 500
 BATCH_SIZE = 1000
-# Ids per baking or e-mail task of a batch: one task each would queue thousands of messages.
-TASK_CHUNK = 200
-IMAGE_CONTENT_TYPES = {ImageFormat.PNG: "image/png", ImageFormat.SVG: "image/svg+xml"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +73,7 @@ def assertion_issue(
     issued_on: datetime | None = None,
     send_email: bool = True,
     actor: Actor = None,
+    submission_key: str = "",
 ) -> Assertion:
     """Award a badge to the holder of an e-mail address, hosted or signed with the issuer's active key.
 
@@ -86,8 +82,12 @@ def assertion_issue(
     Without `expires`, a badge class with a validity period sets it from the issue date.
     Raises ValidationError naming the field for an unknown badge class, a bad address or dates out of
     order, and for a signed badge whose issuer has no active key.
+
+    A form's `submission_key` issues one badge however often the form is posted: a second post raises
+    ValidationError with code "already_issued" and the badge's `public_id` in its params.
     """
     current = _current_badge_class(badge_class)
+    _refuse_resubmission(current, submission_key)
     award = Award(recipient_email, recipient_name, evidence_url, evidence_narrative, narrative)
     issued_on, expires = _dates(current, issued_on, expires)
     assertion = _unsaved_assertion(
@@ -95,7 +95,14 @@ def assertion_issue(
     )
     key = _active_key(badge_class=current) if signed else None
     _sign_all([assertion], key)
-    assertion.save(force_insert=True)
+    assertion.submission_key = submission_key
+    try:
+        with transaction.atomic():
+            assertion.save(force_insert=True)
+    except IntegrityError:
+        # The same form, posted twice at once: the other post has just issued it.
+        _refuse_resubmission(current, submission_key)
+        raise
     audit_record(
         issuer=current.issuer,
         actor=actor,
@@ -104,8 +111,21 @@ def assertion_issue(
         obj_id=assertion.public_id,
         after={"badge_class": current.public_id, "verification": assertion.verification_type},
     )
-    _queue_bake_and_email(assertion_id=assertion.pk, send_email=send_email)
+    delivery_queue([assertion.pk], send_email=send_email)
     return assertion
+
+
+def _refuse_resubmission(badge_class: BadgeClass, submission_key: str) -> None:
+    if not submission_key:
+        return
+    issued = Assertion.objects.filter(submission_key=submission_key, badge_class__issuer=badge_class.issuer)
+    public_id = issued.values_list("public_id", flat=True).first()
+    if public_id is not None:
+        raise ValidationError(
+            _("This form was already sent: the badge was issued once."),
+            code="already_issued",
+            params={"public_id": public_id},
+        )
 
 
 @transaction.atomic
@@ -150,9 +170,7 @@ def assertions_issue(
             "assertions": [assertion.public_id for assertion in created],
         },
     )
-    ids = [assertion.pk for assertion in created]
-    for start in range(0, len(ids), TASK_CHUNK):
-        _queue_batch(ids[start : start + TASK_CHUNK], send_email=send_email)
+    delivery_queue([assertion.pk for assertion in created], send_email=send_email)
     return created
 
 
@@ -249,15 +267,6 @@ def issue_batch_create(
     return batch
 
 
-def _queue_batch(assertion_ids: list[int], *, send_email: bool) -> None:
-    # Imported here because the task module imports this one to call the services it runs.
-    from passport.tasks import bake_assertions, email_assertions
-
-    transaction.on_commit(lambda: bake_assertions.delay(assertion_ids))
-    if send_email:
-        transaction.on_commit(lambda: email_assertions.delay(assertion_ids))
-
-
 def _current_badge_class(badge_class: BadgeClass) -> BadgeClass:
     try:
         return BadgeClass.objects.select_related("issuer").get(pk=badge_class.pk)
@@ -308,6 +317,7 @@ def _unsaved_assertion(
         recipient_lookup=keyring.recipient_lookup(email),
         recipient_name=award.recipient_name.strip(),
         pending_email=email if send_email else "",
+        delivery_queued_at=timezone.now(),
         issued_on=issued_on,
         expires=expires,
         evidence_url=award.evidence_url.strip(),
@@ -345,15 +355,6 @@ def _active_key(*, badge_class: BadgeClass) -> SigningKey:
             % {"issuer": badge_class.issuer.name},
             code="no_active_key",
         ) from None
-
-
-def _queue_bake_and_email(*, assertion_id: int, send_email: bool) -> None:
-    # Imported here because the task module imports this one to call the services it runs.
-    from passport.tasks import bake_assertion, email_assertion
-
-    transaction.on_commit(lambda: bake_assertion.delay(assertion_id))
-    if send_email:
-        transaction.on_commit(lambda: email_assertion.delay(assertion_id))
 
 
 @transaction.atomic
@@ -410,7 +411,8 @@ def assertion_email_resend(*, assertion: Assertion, recipient_email: str = "") -
     hash is kept once the first e-mail went), to send a new copy.
 
     Idempotent: while an e-mail is already waiting to go, asking again queues nothing and returns
-    False. The e-mail task sends once per request, because it sends only while `resend_requested_at`
+    False, unless it is stuck (its task was never queued, or long ago): then it is queued again. The
+    e-mail task sends once per request, because it sends only while `resend_requested_at`
     is later than `emailed_at` and empties the address when it has sent. Raises ValidationError for a
     revoked badge, or for a missing address or one that is not the earner's.
     """
@@ -419,17 +421,31 @@ def assertion_email_resend(*, assertion: Assertion, recipient_email: str = "") -
         raise ValidationError(_("This assertion does not exist."), code="unknown")
     if locked.revoked:
         raise ValidationError(_("A revoked badge is not e-mailed again."), code="revoked")
+    now = timezone.now()
     if locked.pending_email and locked.delivery_failed_at is None:
-        return False
+        if not Assertion.objects.filter(stuck(now), pk=locked.pk).exists():
+            return False
+        # Stuck, not a new request: queued again, as the first e-mail, so it still goes once.
+        locked.delivery_queued_at = now
+        locked.save(update_fields=["delivery_queued_at"])
+        delivery_queue([locked.pk], send_email=True)
+        return True
     if not locked.pending_email:
         locked.pending_email = _earner_address(locked, recipient_email)
-    locked.resend_requested_at = timezone.now()
+    locked.resend_requested_at = now
     locked.delivery_failed_at = None
     locked.delivery_failure = ""
+    locked.delivery_queued_at = now
     locked.save(
-        update_fields=["pending_email", "resend_requested_at", "delivery_failed_at", "delivery_failure"]
+        update_fields=[
+            "pending_email",
+            "resend_requested_at",
+            "delivery_failed_at",
+            "delivery_failure",
+            "delivery_queued_at",
+        ]
     )
-    _queue_email(assertion_id=locked.pk)
+    delivery_queue([locked.pk], send_email=True)
     return True
 
 
@@ -454,23 +470,20 @@ def _earner_address(assertion: Assertion, recipient_email: str) -> str:
     return email
 
 
-def _queue_email(*, assertion_id: int) -> None:
-    # Imported here because the task module imports this one to call the services it runs.
-    from passport.tasks import email_assertion
-
-    transaction.on_commit(lambda: email_assertion.delay(assertion_id))
-
-
 @transaction.atomic
 def issue_batch_retry(*, batch: IssueBatch) -> int:
     """Queue the bake and award e-mail again for those of a batch's assertions whose delivery failed
-    (after a mail server outage, say); returns how many. Asking twice queues nothing more, since a
-    retried assertion no longer counts as failed, and the tasks skip what is done."""
-    failed = Assertion.objects.select_for_update().filter(batch=batch, delivery_failed_at__isnull=False)
-    ids = list(failed.exclude(DELIVERED).order_by("pk").values_list("pk", flat=True))
-    Assertion.objects.filter(pk__in=ids).update(delivery_failed_at=None, delivery_failure="")
-    for start in range(0, len(ids), TASK_CHUNK):
-        _queue_batch(ids[start : start + TASK_CHUNK], send_email=True)
+    (after a mail server outage, say) or is stuck (a worker killed mid-task, a broker that was down);
+    returns how many. Asking twice queues nothing more, since a retried assertion is neither failed nor
+    stuck any more, and the tasks skip what is done."""
+    now = timezone.now()
+    failed = ~DELIVERED & Q(delivery_failed_at__isnull=False)
+    retried = Assertion.objects.select_for_update().filter(failed | stuck(now), batch=batch)
+    ids = list(retried.order_by("pk").values_list("pk", flat=True))
+    Assertion.objects.filter(pk__in=ids).update(
+        delivery_failed_at=None, delivery_failure="", delivery_queued_at=now
+    )
+    delivery_queue(ids, send_email=True)
     return len(ids)
 
 
@@ -481,102 +494,3 @@ def assertions_delivery_fail(*, assertion_ids: Sequence[int], reason: str) -> in
     some of its assertions blames only the rest."""
     failed = Assertion.objects.filter(pk__in=list(assertion_ids)).exclude(DELIVERED)
     return failed.update(delivery_failed_at=timezone.now(), delivery_failure=reason[:MAX_FAILURE_LENGTH])
-
-
-def _locked_assertion(assertion_id: int) -> Assertion | None:
-    # Locks the assertion only, so a second run of either task waits here and then sees what was done.
-    return (
-        Assertion.objects.select_for_update(of=("self",))
-        .select_related("badge_class__issuer")
-        .filter(pk=assertion_id)
-        .first()
-    )
-
-
-def assertion_bake(*, assertion_id: int) -> bool:
-    """Bake an assertion into its badge image, once: the URL for a hosted one, the JWS for a signed one.
-    Returns whether it baked (False for an assertion already baked, or deleted)."""
-    with transaction.atomic():
-        assertion = _locked_assertion(assertion_id)
-        if assertion is None or assertion.baked_at is not None:
-            return False
-        _bake(assertion)
-        return True
-
-
-def _bake(assertion: Assertion) -> None:
-    image_format = selectors.badge_image_format(assertion.badge_class)
-    embedded = assertion.jws if assertion.verification_type == VerificationType.SIGNED else ""
-    embedded = embedded or selectors.assertion_url(assertion)
-    with assertion.badge_class.image.open("rb") as image:
-        source = image.read()
-    if image_format == ImageFormat.SVG:
-        baked = baking.bake_svg(source.decode("utf-8"), embedded).encode("utf-8")
-    else:
-        baked = baking.bake_png(source, embedded)
-    assertion.baked_image.save(f"{assertion.public_id}.{image_format}", ContentFile(baked), save=False)
-    assertion.baked_at = timezone.now()
-    assertion.save(update_fields=["baked_image", "baked_at"])
-
-
-def assertion_email(*, assertion_id: int) -> bool:
-    """E-mail the earner their badge with its baked image, once, then forget their address.
-
-    Bakes first when the bake task has not run yet. Sends nothing for an assertion already e-mailed,
-    revoked, deleted, or issued without an address to write to. Returns whether it sent.
-    """
-    # In its own transaction, so a send that fails never undoes a finished bake (or orphans its file).
-    assertion_bake(assertion_id=assertion_id)
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        assertion = _locked_assertion(assertion_id)
-        if assertion is None or not assertion.pending_email:
-            return False
-        if assertion.emailed_at is not None and not _resend_waiting(assertion):
-            return False
-        if assertion.revoked:
-            assertion.pending_email = ""
-            assertion.save(update_fields=["pending_email"])
-            return False
-        # Sent inside the lock: if sending fails, the address and emailed_at stay as they were for a retry.
-        _award_message(assertion).send()
-        assertion.emailed_at = timezone.now()
-        assertion.pending_email = ""
-        assertion.save(update_fields=["emailed_at", "pending_email"])
-        return True
-
-
-def _resend_waiting(assertion: Assertion) -> bool:
-    requested, sent = assertion.resend_requested_at, assertion.emailed_at
-    return requested is not None and (sent is None or requested > sent)
-
-
-def _award_message(assertion: Assertion) -> EmailMultiAlternatives:
-    badge_class = assertion.badge_class
-    image_format = selectors.badge_image_format(badge_class)
-    url = selectors.assertion_url(assertion)
-    context = {
-        "assertion": assertion,
-        "badge_class": badge_class,
-        "issuer": badge_class.issuer,
-        "assertion_url": url,
-        # The passport has no page of its own yet; the assertion page is where a badge is collected.
-        "passport_url": url,
-        "site_name": settings.SITE_NAME,
-    }
-    subject = " ".join(render_to_string("passport/email/assertion_awarded_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("passport/email/assertion_awarded.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[assertion.pending_email],
-    )
-    message.attach_alternative(
-        render_to_string("passport/email/assertion_awarded.html", context), "text/html"
-    )
-    with assertion.baked_image.open("rb") as baked:
-        message.attach(
-            f"{slugify(badge_class.name) or 'badge'}.{image_format}",
-            baked.read(),
-            IMAGE_CONTENT_TYPES[image_format],
-        )
-    return message

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -138,6 +139,35 @@ def test_import_skipping_invalid_rows_confirms_the_valid_ones(
     assert response["Location"] == f"{changelist}?node__id__exact={catalogue.glasgow.pk}"
     assert Listing.objects.filter(name="Anvil Forge").exists()
     assert not Listing.objects.filter(name="Broken").exists()
+
+
+def test_import_confirm_reaches_the_checked_file_from_another_web_process(
+    curator_client: Client, catalogue: Catalogue
+) -> None:
+    url = import_url(catalogue)
+    token = confirm_token(check(curator_client, url, GOOD_FILE))
+    # Another process has its own local-memory cache: nothing this one kept in memory reaches it.
+    cache.clear()
+
+    response = curator_client.post(url, {"token": token, "skip_invalid": "False", "confirm": "Confirm"})
+
+    assert response.status_code == 302
+    assert Listing.objects.filter(slug="anvil-forge", node=catalogue.glasgow).exists()
+
+
+def test_import_confirm_refuses_the_token_of_another_curators_check(
+    client: Client, curator_client: Client, catalogue: Catalogue, django_user_model: type[User]
+) -> None:
+    url = import_url(catalogue)
+    token = confirm_token(check(curator_client, url, GOOD_FILE))
+    other = django_user_model.objects.create_user("other", "other@example.org", "pw", is_staff=True)
+    catalogue.glasgow.curators.add(other)
+    client.force_login(other)
+
+    response = client.post(url, {"token": token, "skip_invalid": "False", "confirm": "Confirm"})
+
+    assert "This check has expired; upload the file again." in html.unescape(response.content.decode())
+    assert not Listing.objects.filter(slug="anvil-forge").exists()
 
 
 def test_import_confirm_after_the_check_expired_asks_for_the_file_again(

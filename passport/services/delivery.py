@@ -1,0 +1,234 @@
+"""Getting an issued badge baked and e-mailed: queueing its tasks, finding what is stuck, baking, and
+claiming an award e-mail before sending it.
+
+The assertion row is the outbox (makeworks.celery explains the design): `delivery_queued_at` says when
+its tasks were last handed to the broker, and is emptied when the broker refused them. The sweep, run by
+Celery beat every minute, queues again every pending assertion that was never queued, or was queued so
+long ago that its task must be lost. Staff may queue a stuck one again from the console.
+
+The award e-mail is claimed durably (`email_claimed_at`, committed) before it is sent, and the claim
+lasts as long as the broker waits before handing an unacknowledged task to another worker. A second run
+of the task (a redelivery while the first is still talking to a slow mail server, or a duplicate queued
+by the sweep) finds the claim and leaves the e-mail alone; a run killed mid-send leaves a claim that
+expires, after which the e-mail is sent by the next run.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from badges.openbadges import baking
+from makeworks.celery import enqueue_on_commit
+from passport import selectors
+from passport.models import DELIVERED, Assertion, VerificationType
+from passport.selectors import ImageFormat
+
+IMAGE_CONTENT_TYPES = {ImageFormat.PNG: "image/png", ImageFormat.SVG: "image/svg+xml"}
+# Ids per bake or e-mail task. Small, so a worker killed mid-task leaves few e-mails waiting for the
+# task's redelivery, and a task ends well within the broker's visibility timeout even with a slow mail
+# server (ten e-mails at a few seconds each).
+TASK_CHUNK = 10
+# The sweep queues again what was queued this long ago: longer than a task's own retries last (about an
+# hour for the e-mail), so that the sweep adds no second chain of retries beside a live one.
+LOST_AFTER = timedelta(minutes=75)
+# Assertions one sweep queues at most, so its transaction stays short after a long outage; the next
+# minute's sweep takes the rest.
+SWEEP_LIMIT = 5000
+
+
+class EmailClaimedError(Exception):
+    """Another run of the e-mail task holds the claim on this award e-mail; try again after `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the award e-mail is being sent by another task; try again in {seconds:.0f} s")
+        self.seconds = seconds
+
+
+def email_claim_seconds() -> int:
+    """How long a claim on an award e-mail holds: as long as the broker's visibility timeout, after which
+    it would hand the task to another worker anyway."""
+    return int(settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
+
+
+def delivery_queue(assertion_ids: Sequence[int], *, send_email: bool) -> None:
+    """Queue the bake (and the award e-mail) of these assertions when the transaction commits, a chunk of
+    ids per task. If the broker refuses, they are marked as not queued, for the sweep."""
+    # Imported here because the task module imports the services it runs.
+    from passport.tasks import bake_assertion, bake_assertions, email_assertion, email_assertions
+
+    ids = list(assertion_ids)
+    for start in range(0, len(ids), TASK_CHUNK):
+        chunk = ids[start : start + TASK_CHUNK]
+
+        def unqueued(chunk: list[int] = chunk) -> None:
+            Assertion.objects.filter(pk__in=chunk).update(delivery_queued_at=None)
+
+        if len(ids) == 1:
+            enqueue_on_commit(bake_assertion, chunk[0], unqueued=unqueued)
+            if send_email:
+                enqueue_on_commit(email_assertion, chunk[0], unqueued=unqueued)
+        else:
+            enqueue_on_commit(bake_assertions, chunk, unqueued=unqueued)
+            if send_email:
+                enqueue_on_commit(email_assertions, chunk, unqueued=unqueued)
+
+
+@transaction.atomic
+def assertions_delivery_sweep() -> int:
+    """Queue again every pending assertion that was never queued (the broker was down) or was queued
+    more than LOST_AFTER ago (its task was lost); returns how many. Run by Celery beat every minute."""
+    now = timezone.now()
+    lost = Q(delivery_queued_at__isnull=True) | Q(delivery_queued_at__lt=now - LOST_AFTER)
+    waiting = Assertion.objects.exclude(DELIVERED).filter(
+        lost, delivery_failed_at__isnull=True, revoked=False
+    )
+    locked = waiting.select_for_update(skip_locked=True).order_by("pk")
+    ids = list(locked.values_list("pk", flat=True)[:SWEEP_LIMIT])
+    if ids:
+        Assertion.objects.filter(pk__in=ids).update(delivery_queued_at=now)
+        # The e-mail task sends nothing where no e-mail waits, so every chunk gets both tasks.
+        delivery_queue(ids, send_email=True)
+    return len(ids)
+
+
+def email_claim(assertion: Assertion) -> None:
+    """Claim the award e-mail of a locked assertion for this run, committed with the caller's transaction.
+    Raises EmailClaimedError while another run's claim holds."""
+    now = timezone.now()
+    held_until = (
+        assertion.email_claimed_at + timedelta(seconds=email_claim_seconds())
+        if assertion.email_claimed_at is not None
+        else None
+    )
+    if held_until is not None and held_until > now:
+        raise EmailClaimedError((held_until - now).total_seconds())
+    assertion.email_claimed_at = now
+    assertion.save(update_fields=["email_claimed_at"])
+
+
+def email_claim_release(*, assertion_id: int, claimed_at: datetime | None) -> None:
+    """Give up this run's claim after a failed send, so a retry need not wait for it to expire."""
+    Assertion.objects.filter(pk=assertion_id, email_claimed_at=claimed_at).update(email_claimed_at=None)
+
+
+def _locked_assertion(assertion_id: int) -> Assertion | None:
+    # Locks the assertion only, so a second run of either task waits here and then sees what was done.
+    return (
+        Assertion.objects.select_for_update(of=("self",))
+        .select_related("badge_class__issuer")
+        .filter(pk=assertion_id)
+        .first()
+    )
+
+
+def assertion_bake(*, assertion_id: int) -> bool:
+    """Bake an assertion into its badge image, once: the URL for a hosted one, the JWS for a signed one.
+    Returns whether it baked (False for an assertion already baked, or deleted)."""
+    with transaction.atomic():
+        assertion = _locked_assertion(assertion_id)
+        if assertion is None or assertion.baked_at is not None:
+            return False
+        _bake(assertion)
+        return True
+
+
+def _bake(assertion: Assertion) -> None:
+    image_format = selectors.badge_image_format(assertion.badge_class)
+    embedded = assertion.jws if assertion.verification_type == VerificationType.SIGNED else ""
+    embedded = embedded or selectors.assertion_url(assertion)
+    with assertion.badge_class.image.open("rb") as image:
+        source = image.read()
+    if image_format == ImageFormat.SVG:
+        baked = baking.bake_svg(source.decode("utf-8"), embedded).encode("utf-8")
+    else:
+        baked = baking.bake_png(source, embedded)
+    assertion.baked_image.save(f"{assertion.public_id}.{image_format}", ContentFile(baked), save=False)
+    assertion.baked_at = timezone.now()
+    assertion.save(update_fields=["baked_image", "baked_at"])
+
+
+def assertion_email(*, assertion_id: int) -> bool:
+    """E-mail the earner their badge with its baked image, once, then forget their address.
+
+    Bakes first when the bake task has not run yet. Sends nothing for an assertion already e-mailed,
+    revoked, deleted, or issued without an address to write to. Returns whether it sent. Raises
+    EmailClaimedError while another run holds the claim on this e-mail (see passport.services.delivery).
+    """
+    # In its own transaction, so a send that fails never undoes a finished bake (or orphans its file).
+    assertion_bake(assertion_id=assertion_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        assertion = _email_claimed(assertion_id)
+        if assertion is None:
+            return False
+        # Sent after the claim is committed and outside any lock, so a slow mail server holds up no other
+        # task; if sending fails, the claim is given up and the address kept for a retry.
+        try:
+            _award_message(assertion).send()
+        except BaseException:
+            email_claim_release(assertion_id=assertion_id, claimed_at=assertion.email_claimed_at)
+            raise
+        Assertion.objects.filter(pk=assertion_id).update(
+            emailed_at=timezone.now(), pending_email="", email_claimed_at=None
+        )
+        return True
+
+
+def _email_claimed(assertion_id: int) -> Assertion | None:
+    """The assertion, its award e-mail claimed for this run; None when no e-mail is due."""
+    with transaction.atomic():
+        assertion = _locked_assertion(assertion_id)
+        if assertion is None or not assertion.pending_email:
+            return None
+        if assertion.emailed_at is not None and not _resend_waiting(assertion):
+            return None
+        if assertion.revoked:
+            assertion.pending_email = ""
+            assertion.save(update_fields=["pending_email"])
+            return None
+        email_claim(assertion)
+        return assertion
+
+
+def _resend_waiting(assertion: Assertion) -> bool:
+    requested, sent = assertion.resend_requested_at, assertion.emailed_at
+    return requested is not None and (sent is None or requested > sent)
+
+
+def _award_message(assertion: Assertion) -> EmailMultiAlternatives:
+    badge_class = assertion.badge_class
+    image_format = selectors.badge_image_format(badge_class)
+    url = selectors.assertion_url(assertion)
+    context = {
+        "assertion": assertion,
+        "badge_class": badge_class,
+        "issuer": badge_class.issuer,
+        "assertion_url": url,
+        # The passport has no page of its own yet; the assertion page is where a badge is collected.
+        "passport_url": url,
+        "site_name": settings.SITE_NAME,
+    }
+    subject = " ".join(render_to_string("passport/email/assertion_awarded_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("passport/email/assertion_awarded.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[assertion.pending_email],
+    )
+    message.attach_alternative(
+        render_to_string("passport/email/assertion_awarded.html", context), "text/html"
+    )
+    with assertion.baked_image.open("rb") as baked:
+        message.attach(
+            f"{slugify(badge_class.name) or 'badge'}.{image_format}",
+            baked.read(),
+            IMAGE_CONTENT_TYPES[image_format],
+        )
+    return message
