@@ -99,13 +99,21 @@ def facility_defaults(hub: Listing, machines: Iterable[Equipment] | None = None)
     never exported."""
     with translation.override(settings.LANGUAGE_CODE):
         listing_page = absolute(hub.get_absolute_url())
-    machine_list = list(machines) if machines is not None else list(hub.equipment.only("access"))
-    return {
-        "owner": {"name": hub.name},
-        "contact": {"name": hub.name, "website": listing_page},
-        "facilityStatus": "Active" if hub.status == ListingStatus.PUBLISHED else "Planned",
-        "accessType": _facility_access(machine_list),
-    }
+    if machines is None:
+        machines = hub.equipment.prefetch_related("processes")
+    machine_list = list(machines)
+    return _compact(
+        {
+            "owner": {"name": hub.name},
+            "contact": {"name": hub.name, "website": listing_page},
+            "facilityStatus": "Active" if hub.status == ListingStatus.PUBLISHED else "Planned",
+            "accessType": _facility_access(machine_list),
+            # The processes of its machines, for a facility whose record named none of its own.
+            "manufacturingProcesses": sorted(
+                {process.wikipedia_url for machine in machine_list for process in machine.processes.all()}
+            ),
+        }
+    )
 
 
 def facility_document(hub: Listing, machines: Iterable[Equipment]) -> dict[str, Any]:
@@ -138,8 +146,6 @@ def facility_document(hub: Listing, machines: Iterable[Equipment]) -> dict[str, 
         }
     )
     own_processes = list(facility.processes.all()) if facility is not None else []
-    processes = {process.wikipedia_url for machine in machine_list for process in machine.processes.all()}
-    processes |= {process.wikipedia_url for process in own_processes}
     updated = max([hub.updated_at, *(machine.updated_at for machine in machine_list)])
     rendered = _compact(
         {
@@ -152,7 +158,7 @@ def facility_document(hub: Listing, machines: Iterable[Equipment]) -> dict[str, 
             "description": hub.description or hub.summary,
             "dateFounded": str(hub.year_founded) if hub.year_founded else "",
             "equipment": [equipment_document(machine) for machine in machine_list],
-            "manufacturingProcesses": sorted(processes),
+            "manufacturingProcesses": sorted(process.wikipedia_url for process in own_processes),
             "typicalBatchSize": facility.typical_batch_size if facility else "",
             "certifications": [str(c) for c in hub.certifications]
             if isinstance(hub.certifications, list)

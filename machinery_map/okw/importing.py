@@ -233,7 +233,9 @@ def _read(file: Path) -> bytes:
     try:
         # Refused before it is read, so a huge file costs no memory.
         if file.stat().st_size > MAX_FILE_BYTES:
-            raise OkwFileError(_("%(file)s is larger than 200 MB.") % {"file": file})
+            raise OkwFileError(
+                _("%(file)s is larger than %(limit)d MB.") % {"file": file, "limit": MAX_FILE_BYTES // 2**20}
+            )
         return file.read_bytes()
     except OSError as error:
         raise OkwFileError(

@@ -209,7 +209,9 @@ def _iopa_record(data: dict[str, Any], where: str) -> dict[str, Any]:
 def parse_file(name: str, data: bytes) -> list[SourceRecord]:
     """The facilities of one file, in order; OkwFileError when the file is not OKW data we can read."""
     if len(data) > MAX_FILE_BYTES:
-        raise OkwFileError(_("%(file)s is larger than 200 MB.") % {"file": name})
+        raise OkwFileError(
+            _("%(file)s is larger than %(limit)d MB.") % {"file": name, "limit": MAX_FILE_BYTES // 2**20}
+        )
     text = _decode(name, data)
     if not text.strip():
         raise OkwFileError(_("%(file)s is empty.") % {"file": name})
