@@ -129,9 +129,9 @@ def whole(value: Any, *, field_path: str, problems: Problems) -> int | None:
     return int(amount)
 
 
-def coordinates(location: dict[str, Any], problems: Problems) -> tuple[float, float] | None:
+def coordinates(location: dict[str, Any], problems: Problems) -> tuple[float, float, str] | None:
     """GPS coordinates from any of the shapes producers use: "lat, lon", [lat, lon], {lat, lon}, or
-    separate latitude and longitude properties."""
+    separate latitude and longitude properties; with the field they came from, to name in a message."""
     candidates: list[tuple[str, Any]] = [
         ("location.gps_coordinates", location.get("gps_coordinates")),
         ("location.coordinates", location.get("coordinates")),
@@ -163,11 +163,11 @@ def coordinates(location: dict[str, Any], problems: Problems) -> tuple[float, fl
         else:
             raise problems.malformed(field_path, _("expected coordinates."))
         if latitude is not None and longitude is not None:
-            return latitude, longitude
+            return latitude, longitude, spec_path(field_path)
     latitude = number(location.get("latitude"), field_path="location.latitude", problems=problems)
     longitude = number(location.get("longitude"), field_path="location.longitude", problems=problems)
     if latitude is not None and longitude is not None:
-        return latitude, longitude
+        return latitude, longitude, "location.latitude, location.longitude"
     return None
 
 

@@ -271,20 +271,21 @@ def facility_plan(
         report.skipped.append(ImportNote(source.label, _("it has no name.")))
         return None
     location = as_object(record.get("location"), field_path="location", problems=problems)
-    place = coordinates(location, problems)
-    if place is not None and not (-90 <= place[0] <= 90 and -180 <= place[1] <= 180):
-        report.skipped.append(
-            ImportNote(
-                source.label,
-                _("its coordinates (location.gpsCoordinates) %(lat)s, %(lng)s are not on Earth.")
-                % {"lat": place[0], "lng": place[1]},
-            )
-        )
-        return None
-    if place is None:
+    found = coordinates(location, problems)
+    if found is None:
         # Not guessed from the city: a re-import must find the facility where the first import put it.
         reason = _("it has no coordinates (latitude and longitude), so it cannot go on the map.")
         report.skipped.append(ImportNote(source.label, reason))
+        return None
+    place = found[:2]
+    if not (-90 <= place[0] <= 90 and -180 <= place[1] <= 180):
+        report.skipped.append(
+            ImportNote(
+                source.label,
+                _("its coordinates %(lat)s, %(lng)s (field %(field)s) are not on Earth.")
+                % {"lat": place[0], "lng": place[1], "field": found[2]},
+            )
+        )
         return None
     listing_fields = {"name": name, "latitude": place[0], "longitude": place[1]}
     listing_fields |= _place(record, problems) | _agents(record, problems) | _about(record, problems)

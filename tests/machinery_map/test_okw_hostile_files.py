@@ -113,3 +113,15 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monke
 
     with pytest.raises(OkwFileError, match=r"big\.json is larger than 0 MB"):
         okw_import(path=source)
+
+
+def test_coordinates_off_the_earth_skip_the_record_naming_gps_coordinates(tmp_path):
+    record = {"name": "Moon Lab", "location": {"gps_coordinates": "95.0, 10.0"}}
+    source = write(tmp_path, "moon.json", json.dumps(record))
+
+    report = okw_import(path=source)
+
+    assert [note.message for note in report.skipped] == [
+        "its coordinates 95.0, 10.0 (field location.gpsCoordinates) are not on Earth."
+    ]
+    assert not Listing.objects.exists()
