@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass
 from directory.models import Listing, ListingKind, Term, localized
+from machinery_map.matching import wikipedia_article
+from machinery_map.taxonomy import OTHER_TYPE
 
 # The kinds of listing that are hubs with machines people can use or hire.
 HUB_KINDS = (ListingKind.MAKERSPACE, ListingKind.WORKSHOP, ListingKind.FABRICATOR)
@@ -188,9 +190,18 @@ class Equipment(models.Model):
         return self.title
 
     @property
+    def type_label(self) -> str:
+        """The type's name; for an "other" machine, the type its OKW source named, when there is one."""
+        named = self.okw_properties.get("equipmentType") if isinstance(self.okw_properties, dict) else None
+        if self.equipment_type.slug == OTHER_TYPE and isinstance(named, str) and named.strip():
+            article = wikipedia_article(named)
+            return (article.replace("_", " ") if article else named.strip())[:120]
+        return self.equipment_type.label
+
+    @property
     def title(self) -> str:
         make_model = " ".join(part for part in (self.make, self.model) if part)
-        return f"{self.equipment_type.label} ({make_model})" if make_model else self.equipment_type.label
+        return f"{self.type_label} ({make_model})" if make_model else self.type_label
 
 
 class OkwFacility(models.Model):

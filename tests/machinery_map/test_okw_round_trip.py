@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from directory.models import Listing
 from directory.services import listing_update
@@ -93,7 +94,10 @@ def test_unknown_equipment_types_are_kept_as_other_machines_that_export_their_ow
     okw_import(path=reference / "facility-full.json")
 
     others = Equipment.objects.filter(equipment_type__slug="other").order_by("make")
-    assert [machine.make for machine in others] == ["Bel Air", "Festo"]
+    assert [machine.title for machine in others] == [
+        "Post-processing station (Bel Air Powershot C)",
+        "Assembly station (Festo Semi-Auto Line)",
+    ]
     types = {
         machine["make"]: machine["equipmentType"] for machine in hub_document(others[0].hub)["equipment"]
     }
@@ -216,3 +220,13 @@ def test_a_facility_is_found_by_our_url_after_the_round_trip_and_keeps_its_origi
     assert Listing.objects.count() == 1
     assert report.updated == 1  # the original file names it "Center" again
     assert Listing.objects.get().name == "Additive Manufacturing Center"
+
+
+def test_the_hub_page_names_an_other_machine_by_the_type_its_source_gave(reference, vocabulary, client):
+    okw_import(path=reference / "facility-full.json")
+    hub = Listing.objects.get()
+
+    response = client.get(reverse("machinery_map:hub", args=[hub.slug]))
+
+    assert response.status_code == 200
+    assert "Assembly station (Festo Semi-Auto Line) ×3" in response.content.decode()
