@@ -105,6 +105,7 @@ def facility_defaults(hub: Listing, machines: Iterable[Equipment] | None = None)
     return _compact(
         {
             "owner": {"name": hub.name},
+            "description": hub.summary,
             "contact": {"name": hub.name, "website": listing_page},
             "facilityStatus": "Active" if hub.status == ListingStatus.PUBLISHED else "Planned",
             "accessType": _facility_access(machine_list),
@@ -155,7 +156,7 @@ def facility_document(hub: Listing, machines: Iterable[Equipment]) -> dict[str, 
             "owner": owner,
             "facilityStatus": facility.facility_status if facility else "",
             "accessType": facility.access_type if facility else "",
-            "description": hub.description or hub.summary,
+            "description": hub.description,
             "dateFounded": str(hub.year_founded) if hub.year_founded else "",
             "equipment": [equipment_document(machine) for machine in machine_list],
             "manufacturingProcesses": sorted(process.wikipedia_url for process in own_processes),

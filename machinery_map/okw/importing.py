@@ -16,7 +16,7 @@ from directory.models import ChangeAction, Listing, ListingKind, ListingStatus
 from directory.services import listing_create, listing_update
 from machinery_map import services
 from machinery_map.models import Equipment, OkwFacility, OkwIdentity
-from machinery_map.okw.keeping import FACILITY_GROUPS, MACHINE_GROUPS, merged_record
+from machinery_map.okw.keeping import FACILITY_GROUPS, MACHINE_GROUPS, extras, merged_record
 from machinery_map.okw.machines import MachinePlan, machine_key, model_field
 from machinery_map.okw.planning import (
     FACILITY_LOOKUP_CHUNK,
@@ -54,8 +54,23 @@ class _Run:
         return None, None
 
 
-def _listing_changed(listing: Listing, fields: dict[str, Any]) -> bool:
-    return any(str(getattr(listing, name) or "") != str(value or "") for name, value in fields.items())
+def _link_urls(links: Any) -> list[str]:
+    return [str(link.get("url", "")) if isinstance(link, dict) else str(link) for link in links or []]
+
+
+def _listing_changes(listing: Listing, fields: dict[str, Any]) -> dict[str, Any]:
+    """The planned fields that differ from the listing's. Social links are compared by address: OKW has
+    no labels, so the same addresses read back leave the listing's labelled links as they are."""
+    changes = {}
+    for name, value in fields.items():
+        current = getattr(listing, name)
+        if name == "social_links":
+            differs = _link_urls(current) != _link_urls(value)
+        else:
+            differs = str(current or "") != str(value or "")
+        if differs:
+            changes[name] = value
+    return changes
 
 
 def _facility_write(plan: FacilityPlan, *, run: _Run) -> None:
@@ -71,8 +86,8 @@ def _facility_write(plan: FacilityPlan, *, run: _Run) -> None:
             action=ChangeAction.IMPORTED,
             **plan.listing_fields,
         )
-    elif _listing_changed(listing, plan.listing_fields):
-        listing_update(listing=listing, actor=run.actor, action=ChangeAction.IMPORTED, **plan.listing_fields)
+    elif changes := _listing_changes(listing, plan.listing_fields):
+        listing_update(listing=listing, actor=run.actor, action=ChangeAction.IMPORTED, **changes)
         changed = True
     facility = facility or OkwFacility(listing=listing)
     changed = _okw_facility_write(plan, listing=listing, facility=facility) or changed
@@ -101,14 +116,20 @@ def _okw_facility_write(plan: FacilityPlan, *, listing: Listing, facility: OkwFa
         facility.properties, plan.kept, FACILITY_GROUPS, then=facility.imported_values, values=values
     )
     facility.imported_values = values
-    changed = is_new or before != tuple(getattr(facility, name) for name in names)
-    if changed:
+    if is_new or before != tuple(getattr(facility, name) for name in names):
         facility.full_clean(exclude=["listing"])
         facility.save()
-    if {process.pk for process in linked} != {process.pk for process in processes}:
+    processes_changed = {process.pk for process in linked} != {process.pk for process in processes}
+    if processes_changed:
         facility.processes.set(processes)
-        changed = True
-    return changed
+    # Counted as a change only what the export would show differently; the kept words of fields whose
+    # values did not change, and the bookkeeping, are not.
+    visible = before[:3] != tuple(getattr(facility, name) for name in names[:3])
+    return (
+        visible
+        or processes_changed
+        or extras(before[3], FACILITY_GROUPS) != extras(facility.properties, FACILITY_GROUPS)
+    )
 
 
 def _identities_write(plan: FacilityPlan, *, facility: OkwFacility, run: _Run) -> None:
@@ -174,7 +195,7 @@ def _machine_update(machine: MachinePlan, *, current: Equipment, run: _Run) -> b
     """Update a machine with what the record gives; False when that changes nothing."""
     now = equipment_values(current)
     names = services.EQUIPMENT_FIELDS - {"photo", "okw_properties", "okw_imported_values"}
-    fields = {name: getattr(current, name) for name in names} | machine.fields
+    fields = {name: getattr(current, name) for name in names | {"photo"}} | machine.fields
     processes = machine.processes if machine.processes is not None else list(current.processes.all())
     materials = machine.materials if machine.materials is not None else list(current.materials.all())
     badges = machine.required_badges
@@ -189,8 +210,9 @@ def _machine_update(machine: MachinePlan, *, current: Equipment, run: _Run) -> b
     kept = merged_record(
         current.okw_properties, machine.kept, MACHINE_GROUPS, then=current.okw_imported_values, values=values
     )
-    unchanged = values == now and fields["import_key"] == current.import_key
-    if unchanged and kept == current.okw_properties and values == current.okw_imported_values:
+    if values == now and extras(kept, MACHINE_GROUPS) == extras(current.okw_properties, MACHINE_GROUPS):
+        # Nothing a reader of the export would see: the kept words (and what they were read as) stay, and
+        # a machine added here by hand stays so (no import key), never removed by a later import.
         run.report.machines_unchanged += 1
         return False
     services.equipment_update(

@@ -73,6 +73,8 @@ MACHINE_GROUPS = (
     Group(("access",), ("access", "access_type")),
     Group(("booking_url",), ("booking_url",)),
     Group(("required_badges",), ("required_badges",)),
+    # A photo uploaded here stands for the image the source linked; one exported, then deleted, goes.
+    Group(("photo",), ("image",)),
 )
 
 
@@ -163,6 +165,16 @@ def merged_record(
             for path in paths:
                 _remove(old, path)
     return deep_merge(old, new)
+
+
+def extras(record: dict[str, Any], groups: Iterable[Group]) -> dict[str, Any]:
+    """The properties of a kept record that no field of ours maps: what the export writes as they came,
+    so what tells whether a file changed anything a reader of the export would see."""
+    rest = copy.deepcopy(record)
+    for group in groups:
+        for path in group.paths:
+            _remove(rest, path)
+    return rest
 
 
 def without_defaults(record: dict[str, Any], defaults: dict[str, Any], kept: dict[str, Any]) -> None:

@@ -44,6 +44,7 @@ def machine_values(
         "required_badges": sorted(str(badge.public_id) for badge in badges),
         "other_materials": list(fields.get("other_materials") or []),
         "nozzle_size_mm": None if fields.get("nozzle_size_mm") is None else str(fields["nozzle_size_mm"]),
+        "photo": str(getattr(fields.get("photo"), "name", None) or ""),
     }
     for name in (*EQUIPMENT_TEXTS.values(), "status", "access", "booking_url"):
         values[name] = str(fields.get(name) or "")
@@ -55,7 +56,7 @@ def machine_values(
 def equipment_values(equipment: Equipment) -> dict[str, Any]:
     """machine_values of a saved machine (its relations prefetched, or read here)."""
     names = {*EQUIPMENT_TEXTS.values(), *EQUIPMENT_INTEGERS.values()}
-    names |= {"other_materials", "nozzle_size_mm", "status", "access", "booking_url"}
+    names |= {"other_materials", "nozzle_size_mm", "status", "access", "booking_url", "photo"}
     return machine_values(
         equipment_type=equipment.equipment_type,
         fields={name: getattr(equipment, name) for name in names},

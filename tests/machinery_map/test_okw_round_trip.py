@@ -7,18 +7,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from directory.models import Listing
+from directory.models import Listing, ListingKind
 from directory.services import listing_update
+from machinery_map import services
 from machinery_map.models import Equipment, OkwFacility
 from machinery_map.okw import facilities_json_chunks, hub_document, okw_import
 from machinery_map.okw.fields import snake_case
+from tests.factories import EquipmentFactory, ListingFactory
 from tests.machinery_map.conftest import FIXTURES, SITE
 
 pytestmark = pytest.mark.django_db
 
 PRIVATE = ("email", "landline", "mobile", "phone")
+# A one-pixel PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002"
+    "000154a24f5d0000000049454e44ae426082"
+)
 
 
 def flat(value: Any, path: str = "") -> dict[str, Any]:
@@ -230,3 +238,33 @@ def test_the_hub_page_names_an_other_machine_by_the_type_its_source_gave(referen
 
     assert response.status_code == 200
     assert "Assembly station (Festo Semi-Auto Line) ×3" in response.content.decode()
+
+
+def test_a_hub_made_here_read_back_from_its_export_keeps_its_labelled_links_summary_and_photo(
+    vocabulary, tmp_path
+):
+    hub = ListingFactory.create(
+        name="Leith Makers",
+        kind=ListingKind.MAKERSPACE,
+        description="",
+        summary="A shared workshop by the docks.",
+        social_links=[{"url": "https://social.example/@leith", "label": "Mastodon"}],
+        contact_email="private@leith.example",
+    )
+    machine = EquipmentFactory.create(hub=hub, photo=SimpleUploadedFile("laser.png", PNG, "image/png"))
+    before = state()
+    first = hub_document(hub)
+
+    report = okw_import(path=export_to(tmp_path / "export.json"))
+    machine.refresh_from_db()
+    machine.photo.delete(save=False)
+    services.equipment_update(equipment=machine, photo="")
+
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
+    assert (report.machines_updated, report.machines_unchanged) == (0, 1)
+    hub.refresh_from_db()
+    assert (hub.description, hub.contact_email) == ("", "private@leith.example")
+    assert hub.social_links == [{"url": "https://social.example/@leith", "label": "Mastodon"}]
+    assert first["description"] == "A shared workshop by the docks."
+    assert "image" not in hub_document(hub)["equipment"][0]  # the deleted photo is not linked any more
+    assert before[0][:3] == state()[0][:3]
