@@ -25,6 +25,7 @@ from machinery_map.okw.planning import (
     OkwImportReport,
     Taxonomies,
     facility_plan,
+    okw_facility_of,
 )
 from machinery_map.okw.reading import MAX_FILE_BYTES, OkwFileError, SourceRecord, parse_file, source_files
 from machinery_map.okw.values import equipment_values, facility_values, machine_values
@@ -50,7 +51,7 @@ class _Run:
             if key in self.owners:
                 return self.owners[key].listing, self.owners[key]
         if plan.own_hub is not None:
-            return plan.own_hub, OkwFacility.objects.filter(listing=plan.own_hub).first()
+            return plan.own_hub, okw_facility_of(plan.own_hub)
         return None, None
 
 

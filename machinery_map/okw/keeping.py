@@ -14,14 +14,20 @@ whole group it belongs to, so stale shapes do not linger.
 
 import copy
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
 from machinery_map.okw.fields import EQUIPMENT_INTEGERS, EQUIPMENT_TEXTS, camel_case, snake_case
 
-# Contact details the export never writes (it points at the listing's contact form), so never kept either.
-PRIVATE_KEYS = {"email", "phone", "landline", "mobile", "fax", "telephone", "whatsapp"}
+# Contact details the export never writes (it points at the listing's contact form), so never kept
+# either: OKW's Contact properties (email, landline, mobile, fax, whatsapp) and any producer's variant of
+# them ("emailAddress", "phone_number", "contactEmail"), matched by word in the snake_case key. A mailing
+# list is public, as OKW means it to be.
+PRIVATE_KEY = re.compile(
+    r"(?:^|_)(?:e_?mail|phone|telephone|tel|mobile|cell|landline|fax|whatsapp|sms)(?:_|$)"
+)
 
 Path = tuple[str, ...]
 
@@ -87,7 +93,7 @@ def kept_record(record: dict[str, Any], *, leave_out: Iterable[str] = ()) -> dic
         if isinstance(value, dict):
             kept = {}
             for key, item in value.items():
-                if str(key).lower() in PRIVATE_KEYS:
+                if PRIVATE_KEY.search(snake_case(str(key))):
                     continue
                 inner = walk(item)
                 if inner == {} and item != {}:

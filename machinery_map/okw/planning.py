@@ -105,7 +105,16 @@ def own_hub(identifier: Any) -> Listing | None:
             return None
     if match.view_name != "machinery_map:okw_json":
         return None
-    return Listing.objects.filter(slug=match.kwargs["slug"], kind__in=HUB_KINDS).first()
+    hubs = Listing.objects.filter(slug=match.kwargs["slug"], kind__in=HUB_KINDS)
+    # With what reading its document back needs: its OKW facility and its machines' processes.
+    return hubs.select_related("okw_facility").prefetch_related("equipment__processes").first()
+
+
+def okw_facility_of(hub: Listing) -> OkwFacility | None:
+    try:
+        return hub.okw_facility
+    except OkwFacility.DoesNotExist:
+        return None
 
 
 def _place(record: dict[str, Any], problems: Problems) -> dict[str, Any]:
@@ -260,8 +269,9 @@ def facility_plan(
     ours = own_hub(record.get("id"))
     if ours is not None:
         record = copy.deepcopy(record)
-        facility = OkwFacility.objects.filter(listing=ours).first()
-        without_defaults(record, facility_defaults(ours), facility.properties if facility else {})
+        facility = okw_facility_of(ours)
+        kept = facility.properties if facility is not None else {}
+        without_defaults(record, facility_defaults(ours, ours.equipment.all()), kept)
     name = limited(
         clean_text(record.get("name"), field_path="name", problems=problems),
         field_name="name",

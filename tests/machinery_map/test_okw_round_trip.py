@@ -268,3 +268,48 @@ def test_a_hub_made_here_read_back_from_its_export_keeps_its_labelled_links_summ
     assert first["description"] == "A shared workshop by the docks."
     assert "image" not in hub_document(hub)["equipment"][0]  # the deleted photo is not linked any more
     assert before[0][:3] == state()[0][:3]
+
+
+def test_private_contact_details_are_never_kept_or_exported_whatever_a_producer_calls_them(tmp_path):
+    record = {
+        "id": "okw-private-1",
+        "name": "Quiet Lab",
+        "location": {"gpsCoordinates": "57.15, -2.09"},
+        "owner": {"mailingList": "news@lists.quiet.example", "phoneNumber": "+44 1224 000000"},
+        "contact": {
+            "contact": {"email": "hello@quiet.example", "whatsapp": "+44 7700 900000"},
+            "emailAddress": "owner@quiet.example",
+            "contact_email": "desk@quiet.example",
+        },
+    }
+    source = tmp_path / "quiet.json"
+    source.write_text(json.dumps(record))
+
+    okw_import(path=source)
+
+    hub = Listing.objects.get()
+    assert hub.contact_email == "hello@quiet.example"
+    text = json.dumps(hub_document(hub)) + json.dumps(hub.okw_facility.properties)
+    for private in ("hello@", "owner@", "desk@", "+44"):
+        assert private not in text
+    assert hub_document(hub)["owner"]["mailingList"] == "news@lists.quiet.example"
+
+
+def test_the_whole_iopa_file_exported_and_read_back_then_read_again_keeps_every_hub_once(reference, tmp_path):
+    """The issue's sequence at full size: 107 hubs with a contact e-mail, 2,036 hubs imported once."""
+    source = reference / "iopa-facilities-2237.json"
+    first = okw_import(path=source)
+    for hub in Listing.objects.order_by("pk")[:107]:
+        listing_update(listing=hub, contact_email=f"{hub.slug[:40]}@hub.example")
+    before = sorted(Listing.objects.values_list("pk", "name", "address", "city", "website", "contact_email"))
+
+    mine = okw_import(path=export_to(tmp_path / "export.json"))
+    again = okw_import(path=source)
+
+    assert first.created == 2036
+    assert (mine.created, mine.updated, mine.unchanged) == (0, 0, 2036)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2036)
+    assert Listing.objects.count() == 2036
+    assert Listing.objects.exclude(contact_email="").count() == 107
+    after = sorted(Listing.objects.values_list("pk", "name", "address", "city", "website", "contact_email"))
+    assert after == before
