@@ -74,10 +74,13 @@ def equipment_document(equipment: Equipment) -> dict[str, Any]:
         badge_class_url(badge) for badge in equipment.required_badge_classes.all()
     )
     document["image"] = absolute(equipment.photo.url) if equipment.photo else ""
+    kept = equipment.okw_properties if isinstance(equipment.okw_properties, dict) else {}
+    if not kept:  # a machine added here: nothing of a source's to weigh against ours
+        return _compact(document)
     return exported(
         rendered=_compact(document),
         defaults={},
-        kept=equipment.okw_properties if isinstance(equipment.okw_properties, dict) else {},
+        kept=kept,
         groups=MACHINE_GROUPS,
         now=equipment_values(equipment),
         then=equipment.okw_imported_values if isinstance(equipment.okw_imported_values, dict) else {},
@@ -167,12 +170,14 @@ def facility_document(hub: Listing, machines: Iterable[Equipment]) -> dict[str, 
             "recordData": {"dateCreated": hub.created_at.isoformat(), "lastUpdated": updated.isoformat()},
         }
     )
+    kept = facility.properties if facility is not None and isinstance(facility.properties, dict) else {}
     return exported(
         rendered=rendered,
         defaults=facility_defaults(hub, machine_list),
-        kept=facility.properties if facility is not None and isinstance(facility.properties, dict) else {},
+        kept=kept,
         groups=FACILITY_GROUPS,
-        now=facility_values(hub, facility, own_processes),
+        # Our values are weighed against the import's only where a source's words were kept.
+        now=facility_values(hub, facility, own_processes) if kept else {},
         then=facility.imported_values
         if facility is not None and isinstance(facility.imported_values, dict)
         else {},

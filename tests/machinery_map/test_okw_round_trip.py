@@ -313,3 +313,24 @@ def test_the_whole_iopa_file_exported_and_read_back_then_read_again_keeps_every_
     assert Listing.objects.exclude(contact_email="").count() == 107
     after = sorted(Listing.objects.values_list("pk", "name", "address", "city", "website", "contact_email"))
     assert after == before
+
+
+def test_an_iopa_facility_exports_its_own_words_beside_the_specification_fields_and_no_nulls(
+    reference, tmp_path
+):
+    records = json.loads((reference / "iopa-facilities-2237.json").read_text())
+    with_place = [record for record in records if record["geocoding"]][:1]
+    source = tmp_path / "iopa-1.json"
+    source.write_text(json.dumps(with_place))
+
+    okw_import(path=source)
+    document = hub_document(Listing.objects.get())
+
+    location = document["location"]
+    region = with_place[0]["region"]
+    assert location["address"]["region"] == region["state_region"]
+    assert location["city"] == location["address"]["city"] == region["city_town"]
+    latitude, longitude = (with_place[0]["geocoding"][key] for key in ("latitude", "longitude"))
+    assert (location["latitude"], location["longitude"]) == (latitude, longitude)
+    assert location["gpsCoordinates"] == f"{latitude}, {longitude}"
+    assert None not in flat(document).values()
