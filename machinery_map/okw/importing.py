@@ -252,6 +252,13 @@ def _machines_write(machines: list[MachinePlan], *, listing: Listing, created: b
     return changed
 
 
+def _validation_text(error: ValidationError) -> str:
+    """The messages with the fields they are about, where Django says which."""
+    if not hasattr(error, "error_dict"):
+        return "; ".join(error.messages)
+    return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+
+
 def _read(file: Path) -> bytes:
     try:
         # Refused before it is read, so a huge file costs no memory.
@@ -306,7 +313,7 @@ def okw_import(*, path: Path | str, actor: User | None = None, dry_run: bool = F
                 except ValidationError as error:
                     raise OkwFileError(
                         _("%(where)s could not be written, so nothing was imported: %(error)s")
-                        % {"where": plan.record.label, "error": "; ".join(error.messages)}
+                        % {"where": plan.record.label, "error": _validation_text(error)}
                     ) from None
         if dry_run:
             transaction.set_rollback(True)

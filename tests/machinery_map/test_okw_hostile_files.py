@@ -125,3 +125,22 @@ def test_coordinates_off_the_earth_skip_the_record_naming_gps_coordinates(tmp_pa
         "its coordinates 95.0, 10.0 (field location.gpsCoordinates) are not on Earth."
     ]
     assert not Listing.objects.exists()
+
+
+def test_a_value_our_fields_cannot_hold_names_the_field_and_writes_nothing(tmp_path):
+    email = "desk@" + ".".join(["a" * 60] * 5) + ".example"
+    record = {
+        "name": "Long Address Lab",
+        "location": {"gpsCoordinates": "55.95, -3.19"},
+        "contact": {"contact": {"email": email}},
+    }
+    source = write(tmp_path, "long-email.json", json.dumps([record]))
+
+    with pytest.raises(OkwFileError) as raised:
+        okw_import(path=source)
+
+    assert str(raised.value).startswith(
+        f"{source}, record 1 (Long Address Lab) could not be written, so nothing was imported: "
+        "contact_email: Ensure this value has at most 254 characters"
+    )
+    assert not Listing.objects.exists()
