@@ -44,7 +44,8 @@ class Taxonomies:
         types = list(EquipmentType.objects.prefetch_related("processes").order_by("parent_id", "id"))
         processes = list(ManufacturingProcess.objects.order_by("id"))
         materials = list(Term.objects.filter(vocabulary=Vocabulary.MATERIAL).order_by("parent_id", "id"))
-        self.other = next(item for item in types if item.slug == OTHER_TYPE)
+        # Seeded by migration 0004; without it, a machine of an unknown type is skipped as it used to be.
+        self.other = next((item for item in types if item.slug == OTHER_TYPE), None)
         self.types: Lookup[EquipmentType] = Lookup()
         self.processes: Lookup[ManufacturingProcess] = Lookup()
         self.materials: Lookup[Term] = Lookup()
@@ -209,16 +210,23 @@ def _equipment_type(
         )
         return None, ""
     found = taxonomies.types.find(type_text)
-    if found is None:
-        problems.note(
-            _(
-                "%(where)s: the equipment type “%(type)s” is not in the taxonomy; the machine is kept as "
-                "“%(other)s”."
-            )
-            % {"where": where, "type": type_text[:200], "other": taxonomies.other.name}
+    if found is not None:
+        return found, type_text
+    other = taxonomies.other
+    if other is None:
+        reason = _("%(where)s: the equipment type “%(type)s” is not in the taxonomy.")
+        problems.report.machines_skipped.append(
+            ImportNote(problems.where, reason % {"where": where, "type": type_text[:200]})
         )
-        found = taxonomies.other
-    return found, type_text
+        return None, type_text
+    problems.note(
+        _(
+            "%(where)s: the equipment type “%(type)s” is not in the taxonomy; the machine is kept as "
+            "“%(other)s”."
+        )
+        % {"where": where, "type": type_text[:200], "other": other.label}
+    )
+    return other, type_text
 
 
 def machine_plan(
