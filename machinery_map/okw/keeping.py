@@ -9,8 +9,9 @@ shapes...):
 - our rendering, when someone edited them here since (the source's words are stale then);
 - every property we have no field for, as it came, under what we render;
 - below everything, what we only fill in for lack of a value (the owner's name is the hub's).
-A later file merges into the kept record: a property it leaves out is kept, one it gives replaces the
-whole group it belongs to, so stale shapes do not linger.
+A later file merges into the kept record: a property it leaves out is kept; a group it gives replaces
+the kept one whole, so stale shapes do not linger, unless it means what the kept words already meant (our
+own export read back), which then stay.
 """
 
 import json
