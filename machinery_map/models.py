@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass
 from directory.models import Listing, ListingKind, Term, localized
+from machinery_map.matching import wikipedia_article
+from machinery_map.taxonomy import OTHER_TYPE
 
 # The kinds of listing that are hubs with machines people can use or hire.
 HUB_KINDS = (ListingKind.MAKERSPACE, ListingKind.WORKSHOP, ListingKind.FABRICATOR)
@@ -152,9 +154,13 @@ class Equipment(models.Model):
         verbose_name=_("required badges"),
         help_text=_("Badges a person must hold (or an endorsed equivalent) to use this machine."),
     )
-    # Other Open Know-Where properties an import carried (throughput, maintenance schedule...), kept so
-    # that exporting the machine again loses nothing.
+    # The machine's public Open Know-Where record as imports gave it (camelCase keys), so that exporting it
+    # again loses nothing: the properties we have no field for (throughput, maintenance schedule...) and
+    # the source's own words for those we map (see machinery_map.okw.keeping).
     okw_properties = models.JSONField(default=dict, blank=True)
+    # The machine's mapped values as the last import left them: a group of fields still equal to these is
+    # exported in the source's words, one edited here since in ours.
+    okw_imported_values = models.JSONField(default=dict, blank=True)
     # Set when an Open Know-Where import created the machine: what identifies it within its facility, so a
     # re-import updates it and a machine the source no longer lists is removed.
     import_key = models.CharField(max_length=500, blank=True)
@@ -184,23 +190,34 @@ class Equipment(models.Model):
         return self.title
 
     @property
+    def type_label(self) -> str:
+        """The type's name; for an "other" machine, the type its OKW source named, when there is one."""
+        named = self.okw_properties.get("equipmentType") if isinstance(self.okw_properties, dict) else None
+        if self.equipment_type.slug == OTHER_TYPE and isinstance(named, str) and named.strip():
+            article = wikipedia_article(named)
+            return (article.replace("_", " ") if article else named.strip())[:120]
+        return self.equipment_type.label
+
+    @property
     def title(self) -> str:
         make_model = " ".join(part for part in (self.make, self.model) if part)
-        return f"{self.equipment_type.label} ({make_model})" if make_model else self.equipment_type.label
+        return f"{self.type_label} ({make_model})" if make_model else self.type_label
 
 
 class OkwFacility(models.Model):
-    """What ties an imported Open Know-Where facility to its listing: the stable key a re-import finds it
-    by, and the facility properties the directory has no field for."""
+    """What ties an imported Open Know-Where facility to its listing: the identities a re-import finds it
+    by (OkwIdentity), and the facility properties the directory has no field for."""
 
     listing = models.OneToOneField(Listing, on_delete=models.CASCADE, related_name="okw_facility")
-    # The record's OKW id or URL when it has one, else its folded name and rounded coordinates.
-    source_key = models.CharField(max_length=500, unique=True)
     facility_status = models.CharField(max_length=40, blank=True)
     access_type = models.CharField(max_length=60, blank=True)
     typical_batch_size = models.CharField(max_length=60, blank=True)
     processes = models.ManyToManyField(ManufacturingProcess, blank=True, related_name="+")
+    # The facility's public OKW record as imports gave it (camelCase, private contact details and machines
+    # left out), merged file after file: what exporting it again writes back (machinery_map.okw.keeping).
     properties = models.JSONField(default=dict, blank=True)
+    # The mapped values as the last import left them, to tell the source's words from later edits here.
+    imported_values = models.JSONField(default=dict, blank=True)
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -208,4 +225,20 @@ class OkwFacility(models.Model):
         verbose_name_plural = _("Open Know-Where facilities")
 
     def __str__(self) -> str:
-        return self.source_key
+        return str(self.listing_id)
+
+
+class OkwIdentity(models.Model):
+    """One name a facility was known by: its OKW id in some file, the URL of our own export, or (for a
+    record without an id) its folded name and rounded coordinates. A facility keeps every one, so a file
+    naming it by any of them finds it, and an identity is never moved to another facility."""
+
+    facility = models.ForeignKey(OkwFacility, on_delete=models.CASCADE, related_name="identities")
+    key = models.CharField(max_length=500, unique=True)
+
+    class Meta:
+        verbose_name = _("Open Know-Where identity")
+        verbose_name_plural = _("Open Know-Where identities")
+
+    def __str__(self) -> str:
+        return self.key

@@ -21,7 +21,7 @@ EQUIPMENT_FIELDS = {
     "make", "model", "serial_number", "quantity", "condition", "status", "other_materials", "bed_size_mm",
     "build_volume_mm3", "x_travel_mm", "y_travel_mm", "z_travel_mm", "laser_power_w", "spindle_speed_rpm",
     "nozzle_size_mm", "axes", "power_rating_w", "access", "booking_url", "notes", "photo", "okw_properties",
-    "import_key",
+    "import_key", "okw_imported_values",
 }  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from typing import Final, NamedTuple
 
 WIKIPEDIA: Final = "https://en.wikipedia.org/wiki/"
 WIKIDATA: Final = "https://www.wikidata.org/wiki/"
+OTHER_TYPE: Final = "other"
 
 
 class ProcessRow(NamedTuple):
@@ -496,4 +497,7 @@ EQUIPMENT_TYPES: Final[tuple[EquipmentTypeRow, ...]] = (
     EquipmentTypeRow(
         "3d-scanner", "3D scanner", "Scanner 3D", "", "3D_scanning", "", ("3d scanner",), ("3d-scanning",)
     ),
+    # What an import files a machine under when its type is not one of the above: the machine is kept,
+    # with the type the source named (machinery_map.okw), rather than dropped.
+    EquipmentTypeRow(OTHER_TYPE, "Other machine", "Autre machine", "", "Machine", "", (), ()),
 )

@@ -1,5 +1,6 @@
 """Open Know-Where in and out: hubs as ManufacturingFacility documents (export) and OKW files read into
-hubs and machines (import). See export.py, planning.py and importing.py for the rules each follows."""
+hubs and machines (import). See export.py, planning.py, importing.py and keeping.py for the rules each
+follows."""
 
 from machinery_map.okw.export import (
     facilities_json_chunks,
@@ -10,8 +11,8 @@ from machinery_map.okw.export import (
     yaml_text,
 )
 from machinery_map.okw.importing import okw_import
-from machinery_map.okw.planning import ImportNote, OkwImportReport
 from machinery_map.okw.reading import OkwFileError
+from machinery_map.okw.report import ImportNote, OkwImportReport
 
 __all__ = [
     "ImportNote",

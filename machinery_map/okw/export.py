@@ -20,6 +20,8 @@ from directory.models import Listing, ListingStatus, Term
 from directory.services.opendata import LICENCE_NAME, LICENCE_URL
 from machinery_map.models import HUB_KINDS, Equipment, EquipmentAccess, OkwFacility
 from machinery_map.okw.fields import ACCESS_TO_OKW, EQUIPMENT_INTEGERS, EQUIPMENT_TEXTS, camel_case
+from machinery_map.okw.keeping import FACILITY_GROUPS, MACHINE_GROUPS, exported
+from machinery_map.okw.values import equipment_values, facility_values
 
 # Hubs read per query, with their machines: enough to make query overhead vanish, few enough to keep
 # memory flat (about 10 machines a hub, each with its processes, materials and badges).
@@ -72,8 +74,17 @@ def equipment_document(equipment: Equipment) -> dict[str, Any]:
         badge_class_url(badge) for badge in equipment.required_badge_classes.all()
     )
     document["image"] = absolute(equipment.photo.url) if equipment.photo else ""
-    extra = {key: value for key, value in equipment.okw_properties.items() if key not in document}
-    return _compact(document) | extra
+    kept = equipment.okw_properties if isinstance(equipment.okw_properties, dict) else {}
+    if not kept:  # a machine added here: nothing of a source's to weigh against ours
+        return _compact(document)
+    return exported(
+        rendered=_compact(document),
+        defaults={},
+        kept=kept,
+        groups=MACHINE_GROUPS,
+        now=equipment_values(equipment),
+        then=equipment.okw_imported_values if isinstance(equipment.okw_imported_values, dict) else {},
+    )
 
 
 def _facility_access(machines: list[Equipment]) -> str:
@@ -83,6 +94,30 @@ def _facility_access(machines: list[Equipment]) -> str:
     if EquipmentAccess.MEMBERS in accesses:
         return "Membership"
     return "Restricted"
+
+
+def facility_defaults(hub: Listing, machines: Iterable[Equipment] | None = None) -> dict[str, Any]:
+    """What the export writes only for want of the source's own words (machinery_map.okw.keeping): the
+    contact agent points at the listing's page, whose form reaches the hub, since e-mail and phone are
+    never exported."""
+    with translation.override(settings.LANGUAGE_CODE):
+        listing_page = absolute(hub.get_absolute_url())
+    if machines is None:
+        machines = hub.equipment.prefetch_related("processes")
+    machine_list = list(machines)
+    return _compact(
+        {
+            "owner": {"name": hub.name},
+            "description": hub.summary,
+            "contact": {"name": hub.name, "website": listing_page},
+            "facilityStatus": "Active" if hub.status == ListingStatus.PUBLISHED else "Planned",
+            "accessType": _facility_access(machine_list),
+            # The processes of its machines, for a facility whose record named none of its own.
+            "manufacturingProcesses": sorted(
+                {process.wikipedia_url for machine in machine_list for process in machine.processes.all()}
+            ),
+        }
+    )
 
 
 def facility_document(hub: Listing, machines: Iterable[Equipment]) -> dict[str, Any]:
@@ -109,32 +144,25 @@ def facility_document(hub: Listing, machines: Iterable[Equipment]) -> dict[str, 
     ]
     owner = _compact(
         {
-            "name": hub.name,
             "website": hub.website,
             "languages": [str(code) for code in hub.languages] if isinstance(hub.languages, list) else [],
             "socialMedia": _compact({"otherUrls": [url for url in socials if url]}),
         }
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        listing_page = absolute(hub.get_absolute_url())
-    processes = {process.wikipedia_url for machine in machine_list for process in machine.processes.all()}
-    if facility is not None:
-        processes |= {process.wikipedia_url for process in facility.processes.all()}
+    own_processes = list(facility.processes.all()) if facility is not None else []
     updated = max([hub.updated_at, *(machine.updated_at for machine in machine_list)])
-    status = "Active" if hub.status == ListingStatus.PUBLISHED else "Planned"
-    document = _compact(
+    rendered = _compact(
         {
             "id": facility_url(hub),
             "name": hub.name,
             "location": location,
             "owner": owner,
-            "contact": {"name": hub.name, "website": listing_page},
-            "facilityStatus": (facility.facility_status if facility else "") or status,
-            "accessType": (facility.access_type if facility else "") or _facility_access(machine_list),
-            "description": hub.description or hub.summary,
+            "facilityStatus": facility.facility_status if facility else "",
+            "accessType": facility.access_type if facility else "",
+            "description": hub.description,
             "dateFounded": str(hub.year_founded) if hub.year_founded else "",
             "equipment": [equipment_document(machine) for machine in machine_list],
-            "manufacturingProcesses": sorted(processes),
+            "manufacturingProcesses": sorted(process.wikipedia_url for process in own_processes),
             "typicalBatchSize": facility.typical_batch_size if facility else "",
             "certifications": [str(c) for c in hub.certifications]
             if isinstance(hub.certifications, list)
@@ -142,8 +170,18 @@ def facility_document(hub: Listing, machines: Iterable[Equipment]) -> dict[str, 
             "recordData": {"dateCreated": hub.created_at.isoformat(), "lastUpdated": updated.isoformat()},
         }
     )
-    extra = facility.properties if facility is not None else {}
-    return document | {key: value for key, value in extra.items() if key not in document}
+    kept = facility.properties if facility is not None and isinstance(facility.properties, dict) else {}
+    return exported(
+        rendered=rendered,
+        defaults=facility_defaults(hub, machine_list),
+        kept=kept,
+        groups=FACILITY_GROUPS,
+        # Our values are weighed against the import's only where a source's words were kept.
+        now=facility_values(hub, facility, own_processes) if kept else {},
+        then=facility.imported_values
+        if facility is not None and isinstance(facility.imported_values, dict)
+        else {},
+    )
 
 
 def _equipment_prefetch() -> Prefetch:

@@ -18,10 +18,71 @@ from machinery_map.okw.fields import snake_case
 
 SUFFIXES = (".json", ".yaml", ".yml")
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# A facility is a few levels deep (location.address.street, equipment[0].materialsWorked[0].brand); forty
+# leaves room for any producer's extras while keeping every later walk well inside Python's recursion
+# limit. The node budget is far above the 2,237-facility IoPA file (about 60,000 values).
+MAX_DEPTH = 40
+MAX_NODES = 5_000_000
 
 
 class OkwFileError(ValueError):
     """A file, or a field in it, is malformed; the message names the file and where."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases, and no deeper than MAX_DEPTH while it is composed.
+
+    An alias makes one node stand for another, so nine lines can stand for a billion strings ("billion
+    laughs"): the parse is quick, every later walk is not. OKW data never needs them, so they are refused
+    where they appear, before anything is built."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not accepted", event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _path_text(path: list[str | int]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _check_shape(name: str, loaded: Any) -> None:
+    """Refuse data nested deeper than MAX_DEPTH or holding more than MAX_NODES values, naming the field,
+    with an explicit stack so that the check itself cannot exhaust the interpreter's."""
+    stack: list[tuple[Any, list[str | int]]] = [(loaded, [])]
+    nodes = 0
+    while stack:
+        value, path = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise OkwFileError(
+                _("%(file)s holds more than %(limit)d values.") % {"file": name, "limit": MAX_NODES}
+            )
+        if len(path) > MAX_DEPTH:
+            raise OkwFileError(
+                _("%(file)s, field %(field)s: nested deeper than %(limit)d levels.")
+                % {"file": name, "field": _path_text(path[:8]) + "…", "limit": MAX_DEPTH}
+            )
+        if isinstance(value, dict):
+            stack.extend((item, [*path, str(key)]) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, [*path, index]) for index, item in enumerate(value))
 
 
 @dataclass(frozen=True)
@@ -54,6 +115,7 @@ def source_files(path: Path) -> list[Path]:
 
 
 def _snake_keys(value: Any) -> Any:
+    # Recursive, but only ever over data _check_shape has bounded to MAX_DEPTH levels.
     if isinstance(value, dict):
         return {snake_case(str(key)): _snake_keys(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -75,7 +137,7 @@ def _decode(name: str, data: bytes) -> str:
 def _load(name: str, text: str) -> Any:
     if name.lower().endswith((".yaml", ".yml")):
         try:
-            return yaml.safe_load(text)
+            return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader, stricter still
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = _("line %(line)d") % {"line": mark.line + 1} if mark is not None else _("somewhere")
@@ -84,12 +146,24 @@ def _load(name: str, text: str) -> Any:
                 _("%(file)s, %(where)s: not valid YAML (%(problem)s).")
                 % {"file": name, "where": where, "problem": problem}
             ) from None
+        except ValueError as error:  # a number too long to convert, for one
+            raise OkwFileError(
+                _("%(file)s: not valid YAML (%(problem)s).") % {"file": name, "problem": error}
+            ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise OkwFileError(
             _("%(file)s, line %(line)d, column %(column)d: not valid JSON (%(problem)s).")
             % {"file": name, "line": error.lineno, "column": error.colno, "problem": error.msg}
+        ) from None
+    except RecursionError:
+        raise OkwFileError(
+            _("%(file)s: nested deeper than %(limit)d levels.") % {"file": name, "limit": MAX_DEPTH}
+        ) from None
+    except ValueError as error:  # a number too long to convert, for one
+        raise OkwFileError(
+            _("%(file)s: not valid JSON (%(problem)s).") % {"file": name, "problem": error}
         ) from None
 
 
@@ -135,11 +209,14 @@ def _iopa_record(data: dict[str, Any], where: str) -> dict[str, Any]:
 def parse_file(name: str, data: bytes) -> list[SourceRecord]:
     """The facilities of one file, in order; OkwFileError when the file is not OKW data we can read."""
     if len(data) > MAX_FILE_BYTES:
-        raise OkwFileError(_("%(file)s is larger than 200 MB.") % {"file": name})
+        raise OkwFileError(
+            _("%(file)s is larger than %(limit)d MB.") % {"file": name, "limit": MAX_FILE_BYTES // 2**20}
+        )
     text = _decode(name, data)
     if not text.strip():
         raise OkwFileError(_("%(file)s is empty.") % {"file": name})
     loaded = _load(name, text)
+    _check_shape(name, loaded)
     if isinstance(loaded, dict) and "facilities" in loaded:
         items = loaded["facilities"] if loaded["facilities"] is not None else []
         if not isinstance(items, list):

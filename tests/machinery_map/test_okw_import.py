@@ -21,30 +21,37 @@ def machines_of(name: str) -> list[str]:
     return sorted(f"{m.equipment_type.slug}:{m.make}:{m.model}" for m in hub.equipment.all())
 
 
-def test_a_full_spec_record_becomes_a_hub_with_its_mappable_machines(reference, vocabulary):
+def test_a_full_spec_record_becomes_a_hub_with_every_machine_the_unknown_ones_as_other(reference, vocabulary):
     report = okw_import(path=reference / "facility-full.json")
 
     hub = Listing.objects.get(name="Additive Manufacturing Center")
     assert (hub.city, str(hub.country), hub.postcode) == ("Boston", "US", "61226")
     assert (hub.latitude, hub.longitude) == (42.3588336, -71.0578303)
     assert hub.address == "7250 Sergio Spurs"
+    assert hub.contact_email == "info@sanchez-sanchez.biz"
     assert hub.certifications == ["ISO 14001", "OHSAS 18001", "AS9100"]
-    assert machines_of(hub.name) == ["3d-printer:Prusa:S5", "sla-printer:Brand A:Model 889"]
+    assert machines_of(hub.name) == [
+        "3d-printer:Prusa:S5",
+        "other:Bel Air:Powershot C",
+        "other:Festo:Semi-Auto Line",
+        "sla-printer:Brand A:Model 889",
+    ]
     printer = hub.equipment.get(make="Prusa")
     assert (printer.quantity, printer.power_rating_w, printer.condition) == (5, 6231, "Fair")
     assert {p.slug for p in printer.processes.all()} == {"fused-filament-fabrication"}
     assert {t.slug for t in printer.materials.all()} == {"pla", "petg", "abs"}
     assert printer.other_materials == ["https://en.wikipedia.org/wiki/TPU"]
-    assert printer.okw_properties == {"maintenanceSchedule": "Every 1 months"}
+    assert printer.okw_properties["maintenanceSchedule"] == "Every 1 months"
+    station = hub.equipment.get(make="Bel Air")
+    assert station.okw_properties["equipmentType"] == "https://en.wikipedia.org/wiki/Post-processing_station"
     assert hub.okw_facility.facility_status == "Planned"
     assert hub.okw_facility.properties["floorSize"] == 2282
-    skipped = [note.message for note in report.machines_skipped]
-    assert skipped == [
-        "machine 3: the equipment type “https://en.wikipedia.org/wiki/Post-processing_station” "
-        "is not in the taxonomy.",
-        "machine 4: the equipment type “https://en.wikipedia.org/wiki/Assembly_station” "
-        "is not in the taxonomy.",
-    ]
+    assert report.machines_skipped == []
+    assert any(
+        "the equipment type “https://en.wikipedia.org/wiki/Assembly_station” is not in the taxonomy; "
+        "the machine is kept as “Other machine”." in note.message
+        for note in report.notes
+    )
 
 
 def test_dirty_process_names_are_mapped_to_the_taxonomy(reference):
@@ -96,15 +103,18 @@ def test_camel_case_yaml_with_dirty_names_imports_and_reports_what_it_could_not_
     assert machines_of("Leith Community Woodshop") == ["laser-cutter::", "table-saw:SawStop:PCS"]
     laser = Equipment.objects.get(equipment_type__slug="laser-cutter")
     assert (laser.laser_power_w, laser.bed_size_mm) == (60, 900)
-    assert laser.okw_properties == {"throughput": "4 sheets an hour"}
+    assert laser.okw_properties["throughput"] == "4 sheets an hour"
     bakehouse = Listing.objects.get(name="Portobello Bakehouse")
     assert str(bakehouse.country) == "GB"
-    oven = bakehouse.equipment.get()
-    assert (oven.equipment_type.slug, [p.slug for p in oven.processes.all()]) == ("oven", ["baking"])
-    assert [str(note) for note in report.machines_skipped] == [
+    oven = bakehouse.equipment.get(equipment_type__slug="oven")
+    assert [p.slug for p in oven.processes.all()] == ["baking"]
+    flux = bakehouse.equipment.get(equipment_type__slug="other")
+    assert flux.okw_properties == {"equipmentType": "Flux capacitor"}
+    assert report.machines_skipped == []
+    assert (
         f"{FIXTURES / 'camel-case.yaml'}, record 2 (Portobello Bakehouse): machine 2: "
-        "the equipment type “Flux capacitor” is not in the taxonomy."
-    ]
+        "the equipment type “Flux capacitor” is not in the taxonomy; the machine is kept as “Other machine”."
+    ) in [str(note) for note in report.notes]
     assert any("“Sourdough magic” is not in the taxonomy" in note.message for note in report.notes)
 
 
@@ -113,8 +123,8 @@ def test_a_dry_run_reports_the_same_counts_and_writes_nothing():
 
     assert not Listing.objects.exists()
     real = okw_import(path=FIXTURES / "camel-case.yaml")
-    assert (dry.created, dry.machines_created, len(dry.machines_skipped)) == (2, 3, 1)
-    assert (real.created, real.machines_created, len(real.machines_skipped)) == (2, 3, 1)
+    assert (dry.created, dry.machines_created, len(dry.notes)) == (2, 4, 2)
+    assert (real.created, real.machines_created, len(real.notes)) == (2, 4, 2)
 
 
 def test_a_malformed_field_names_file_record_and_field_and_nothing_is_written():
@@ -146,7 +156,7 @@ def test_the_import_command_ends_with_counts_and_fails_clearly(capsys):
     call_command("import_okw", str(FIXTURES / "camel-case.yaml"), "--dry-run")
     out, err = capsys.readouterr()
     assert out.startswith("Dry run, nothing written. 2 facilities read from 1 file(s): 2 created")
-    assert "machine skipped:" in err
+    assert "is kept as “Other machine”" in err
 
     with pytest.raises(CommandError, match=r"field equipment\[0\]\.quantity"):
         call_command("import_okw", str(FIXTURES / "malformed-field.json"))
