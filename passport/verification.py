@@ -6,7 +6,6 @@ through the same views that serve them, so verifying a local badge neither leave
 on a web worker; any other URL is fetched under makeworks.lib.safe_fetch's rules.
 """
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from badges.openbadges.baking import BakingError, unbake_png, unbake_svg
 from badges.openbadges.documents import OB_CONTEXT
 from badges.openbadges.recipient import identity_matches
 from badges.openbadges.signing import SignatureError, unverified_payload, verify
+from makeworks.lib import safe_json
 from makeworks.lib.safe_fetch import FetchError, fetch
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -118,9 +118,9 @@ def _local_document(url: str) -> Document | None:
 
 def _parsed(status: int, body: bytes) -> Document:
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return Document(status, None, "The answer is not JSON.")
+        data = safe_json.loads(body)
+    except safe_json.JSONReadError as error:
+        return Document(status, None, f"The answer is not JSON we read: {error}")
     if not isinstance(data, dict):
         return Document(status, None, "The answer is not a JSON object.")
     return Document(status, data)
@@ -234,9 +234,9 @@ def badge_verify(
         report.verification_type = "signed"
     elif text.startswith("{"):
         try:
-            embedded = json.loads(text)
-        except ValueError:
-            report.record("input", False, "The assertion JSON cannot be read.")
+            embedded = safe_json.loads(text)
+        except safe_json.JSONReadError as error:
+            report.record("input", False, f"The assertion JSON cannot be read: {error}")
             return report
         # A hosted assertion is only what its own URL says it is, so it is fetched again from there.
         assertion_id = embedded.get("id", "") if isinstance(embedded, dict) else ""
