@@ -6,13 +6,16 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from badges.models import BadgeClass
 from directory.models import ChangeAction, Listing, Term, Vocabulary
 from directory.services import change_record
 from machinery_map.models import HUB_KINDS, Equipment, EquipmentType, ManufacturingProcess
+from makeworks.lib.images import image_intake
 
 Actor = User | AnonymousUser | None
 
@@ -29,6 +32,19 @@ def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - EQUIPMENT_FIELDS
     if unknown:
         raise TypeError(f"Unknown equipment fields: {', '.join(sorted(unknown))}")
+
+
+def _with_clean_photo(fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` with an uploaded photo replaced by its re-encoded copy, so its EXIF (where it was taken, by
+    whom) and anything appended to it are never stored; a stored photo or "" (none) pass as they are."""
+    photo = fields.get("photo")
+    if not isinstance(photo, File) or isinstance(photo, FieldFile):
+        return fields
+    try:
+        clean = image_intake(photo, what=_("The photo"))
+    except ValidationError as error:
+        raise ValidationError({"photo": error.messages}) from None
+    return {**fields, "photo": clean.as_file()}
 
 
 def _check_hub(hub: Listing) -> None:
@@ -68,6 +84,7 @@ def equipment_create(
     """Add a machine to a hub. Without `processes` it gets the usual processes of its type."""
     _check_fields(fields)
     _check_hub(hub)
+    fields = _with_clean_photo(fields)
     material_list = list(materials)
     _check_materials(material_list)
     equipment = Equipment(hub=hub, equipment_type=equipment_type, **fields)
@@ -95,7 +112,9 @@ def equipment_update(
 ) -> Equipment:
     """Change some fields of a machine; relations given as None stay as they are."""
     _check_fields(fields)
+    fields = _with_clean_photo(fields)
     before = equipment.title
+    replaced = equipment.photo if "photo" in fields and equipment.photo else None
     if equipment_type is not None:
         equipment.equipment_type = equipment_type
     for field, value in fields.items():
@@ -111,6 +130,10 @@ def equipment_update(
     if required_badge_classes is not None:
         equipment.required_badge_classes.set(list(required_badge_classes))
     _history(hub=equipment.hub, actor=actor, before=before, after=equipment.title)
+    if replaced is not None and replaced.name != equipment.photo.name:
+        # The old file goes once the new one is committed, so a rollback never leaves a row without it.
+        storage, name = replaced.storage, str(replaced.name)
+        transaction.on_commit(lambda: storage.delete(name))
     return equipment
 
 

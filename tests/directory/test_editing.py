@@ -130,7 +130,7 @@ def test_an_owner_adds_and_removes_a_photo_and_both_are_in_the_history(
         (SimpleUploadedFile("big.jpg", b"\xff" * (10 * 1024 * 1024 + 1)), "The photo is larger than 10 MB."),
         (
             SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>'),
-            "SVG drawings cannot be used as photos.",
+            "SVG drawings cannot be used here.",
         ),
     ],
     ids=["not an image", "over 10 MB", "svg"],
