@@ -114,7 +114,8 @@ def equipment_update(
     _check_fields(fields)
     fields = _with_clean_photo(fields)
     before = equipment.title
-    replaced = equipment.photo if "photo" in fields and equipment.photo else None
+    # The stored name: a model form may already have put its upload on `equipment`.
+    stored_photo = Equipment.objects.filter(pk=equipment.pk).values_list("photo", flat=True).first()
     if equipment_type is not None:
         equipment.equipment_type = equipment_type
     for field, value in fields.items():
@@ -130,10 +131,10 @@ def equipment_update(
     if required_badge_classes is not None:
         equipment.required_badge_classes.set(list(required_badge_classes))
     _history(hub=equipment.hub, actor=actor, before=before, after=equipment.title)
-    if replaced is not None and replaced.name != equipment.photo.name:
+    if stored_photo and stored_photo != equipment.photo.name:
         # The old file goes once the new one is committed, so a rollback never leaves a row without it.
-        storage, name = replaced.storage, str(replaced.name)
-        transaction.on_commit(lambda: storage.delete(name))
+        storage = equipment.photo.storage
+        transaction.on_commit(lambda: storage.delete(stored_photo))
     return equipment
 
 
