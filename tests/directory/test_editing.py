@@ -233,3 +233,15 @@ def test_a_photo_from_a_phone_is_published_without_its_location_author_or_append
         assert_carries_nothing_but_pixels(Path(path).read_bytes())
     # Nothing else was written: no original kept beside the published copies.
     assert {str(path) for path in Path(stored.image.path).parent.iterdir()} == files
+
+
+def test_bidi_controls_typed_into_a_listing_name_never_reach_the_page(
+    owner_client: Client, catalogue: Catalogue
+) -> None:
+    edit(owner_client, catalogue, name="Clyde \u202eskroW doowylP\u202c \u2066Works\u2069\u200e")
+
+    catalogue.clyde.refresh_from_db()
+    assert catalogue.clyde.name == "Clyde skroW doowylP Works"
+    page = Client().get(reverse("directory:listing", args=[catalogue.clyde.slug])).content.decode()
+    assert "Clyde skroW doowylP Works" in page
+    assert not {"\u202e", "\u202c", "\u2066", "\u2069", "\u200e"} & set(page)
