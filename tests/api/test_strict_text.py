@@ -31,10 +31,10 @@ def our_serializers() -> Iterator[type[serializers.BaseSerializer]]:
             yield cls
 
 
-def text_fields(field: serializers.Field, path: str) -> Iterator[tuple[str, serializers.Field]]:
+def text_fields(field: serializers.Field | None, path: str) -> Iterator[tuple[str, serializers.Field]]:
     if isinstance(field, serializers.ListSerializer):
         yield from text_fields(field.child, path)
-    elif isinstance(field, serializers.BaseSerializer):
+    elif isinstance(field, serializers.Serializer):
         for name, child in field.fields.items():
             yield from text_fields(child, f"{path}.{name}")
     elif isinstance(field, serializers.ListField | serializers.DictField):
