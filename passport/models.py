@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass, Issuer, SigningKey
 from makeworks.fields import NameField
+from makeworks.lib.text import strip_bidi
 
 # 16 random bytes: a public id nobody can guess or count through, short enough for a URL.
 PUBLIC_ID_BYTES = 16
@@ -380,10 +381,11 @@ class ExternalBadge(models.Model):
     def __str__(self) -> str:
         return str(self.badge_class_json.get("name") or self.assertion_url)
 
+    # Names from another issuer's documents, kept as they verified; what is shown has no bidi controls.
     @property
     def name(self) -> str:
-        return str(self.badge_class_json.get("name") or "")
+        return strip_bidi(str(self.badge_class_json.get("name") or ""))
 
     @property
     def issuer_name(self) -> str:
-        return str(self.issuer_json.get("name") or "")
+        return strip_bidi(str(self.issuer_json.get("name") or ""))

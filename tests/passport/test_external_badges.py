@@ -408,3 +408,14 @@ def test_a_public_external_badge_is_found_by_its_skill(
     for skill in ("WELDING", "w-101", "http://data.europa.eu/esco/skill/welding"):
         assert list(maker_search(MakerSearch(skill=skill))) == [passport]
     assert list(maker_search(MakerSearch(skill="weld"))) == []
+
+
+def test_bidi_controls_in_another_issuers_badge_and_issuer_names_are_not_shown(
+    passport: Passport, other_issuer: ExternalIssuer
+) -> None:
+    other_issuer.served["/class"][1]["name"] = "MIG \u202egnidlew\u202c"
+    other_issuer.served["/issuer"][1]["name"] = "\u2067Makerspace Lisboa\u2069"
+
+    badge = external_badge_add(passport=passport, url=other_issuer.hosted(MEMBER_EMAIL))
+
+    assert (badge.name, badge.issuer_name) == ("MIG gnidlew", "Makerspace Lisboa")
