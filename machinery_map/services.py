@@ -15,7 +15,7 @@ from badges.models import BadgeClass
 from directory.models import ChangeAction, Listing, Term, Vocabulary
 from directory.services import change_record
 from machinery_map.models import HUB_KINDS, Equipment, EquipmentType, ManufacturingProcess
-from makeworks.lib.images import image_intake
+from makeworks.lib.images import image_intake, stored_image_reencoded
 
 Actor = User | AnonymousUser | None
 
@@ -136,6 +136,20 @@ def equipment_update(
         storage = equipment.photo.storage
         transaction.on_commit(lambda: storage.delete(stored_photo))
     return equipment
+
+
+@transaction.atomic
+def equipment_photo_reencode(*, equipment: Equipment) -> bool:
+    """Replace a machine photo stored as it was uploaded (before every upload was re-encoded, so with its
+    EXIF) by its re-encoded copy. False when there is none or it already is one."""
+    clean = stored_image_reencoded(equipment.photo, what=_("The photo"))
+    if clean is None:
+        return False
+    storage, original = equipment.photo.storage, str(equipment.photo.name)
+    equipment.photo.save(clean.name, clean.as_file(), save=False)
+    equipment.save(update_fields=["photo"])
+    transaction.on_commit(lambda: storage.delete(original))
+    return True
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from directory.models import (
     Place,
     Term,
 )
-from makeworks.lib.images import PHOTO, image_intake, image_thumbnail
+from makeworks.lib.images import PHOTO, image_intake, image_thumbnail, stored_image_reencoded
 from makeworks.lib.text import fold
 
 MAX_PHOTO_BYTES = PHOTO.max_bytes
@@ -243,6 +243,28 @@ def photo_add(
             changes={"photo": [None, photo.image.name]},
         )
     return photo
+
+
+@transaction.atomic
+def photo_reencode(*, photo: ListingPhoto) -> bool:
+    """Replace a photo stored as it was uploaded (before every upload was re-encoded, so with its EXIF)
+    by its re-encoded copy and a new thumbnail. False when it already is one."""
+    clean = stored_image_reencoded(photo.image, what=_("The photo"))
+    if clean is None:
+        return False
+    thumb = image_thumbnail(clean, size=THUMBNAIL_SIZE)
+    old = [(file.storage, str(file.name)) for file in (photo.image, photo.thumbnail) if file]
+    photo.image.save(clean.name, clean.as_file(), save=False)
+    photo.thumbnail.save(thumb.name, thumb.as_file(), save=False)
+    photo.save(update_fields=["image", "thumbnail", "width", "height"])
+
+    # The originals go once the new names are committed, so a rollback never leaves a row without a file.
+    def delete_originals() -> None:
+        for storage, name in old:
+            storage.delete(name)
+
+    transaction.on_commit(delete_originals)
+    return True
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ appended after the image data. Stored files get a generated name, as the upload'
 more than the person meant."""
 
 import io
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
@@ -215,3 +217,21 @@ def image_thumbnail(image: CleanImage, *, size: tuple[int, int]) -> CleanImage:
         height=small.height,
         format="JPEG",
     )
+
+
+# The names image_intake gives: a file stored under another name came in before the intake existed.
+_GENERATED_NAME = re.compile(r"(thumb-)?[0-9a-f]{16}\.(jpg|png|webp)")
+
+
+def is_intake_name(path: str) -> bool:
+    """Whether the stored file at `path` was written by image_intake (so it holds no original)."""
+    return _GENERATED_NAME.fullmatch(path.rsplit("/", 1)[-1]) is not None
+
+
+def stored_image_reencoded(file: FieldFile, *, what: str, limits: Limits = PHOTO) -> CleanImage | None:
+    """The re-encoded copy of a stored image that image_intake did not write (an upload kept as it came,
+    before every upload went through it); None when there is no file or it is already one of ours."""
+    if not file or is_intake_name(str(file.name)):
+        return None
+    with file.open("rb") as stored:
+        return image_intake(stored, what=what, limits=limits)

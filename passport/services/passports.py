@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from directory.models import Listing
 from directory.search import resolve_near
-from makeworks.lib.images import CleanImage, image_intake
+from makeworks.lib.images import CleanImage, image_intake, stored_image_reencoded
 from makeworks.lib.text import fold
 from passport import selectors
 from passport.models import (
@@ -70,6 +70,27 @@ def files_delete_on_commit(files: Iterable[FieldFile]) -> None:
             storage.delete(name)
 
     transaction.on_commit(delete)
+
+
+@transaction.atomic
+def passport_images_reencode(*, passport: Passport) -> int:
+    """Replace the member's photo and project images stored as they were uploaded (before every upload
+    was re-encoded, so with their EXIF) by re-encoded copies; how many were replaced."""
+    replaced = 0
+    clean = stored_image_reencoded(passport.photo, what=_("The photo"))
+    if clean is not None:
+        files_delete_on_commit([passport.photo])
+        passport.photo.save(clean.name, clean.as_file(), save=False)
+        passport.save(update_fields=["photo"])
+        replaced += 1
+    for image in ProjectImage.objects.filter(project__passport=passport):
+        clean = stored_image_reencoded(image.image, what=_("The image"))
+        if clean is not None:
+            files_delete_on_commit([image.image])
+            image.image.save(clean.name, clean.as_file(), save=False)
+            image.save(update_fields=["image", "width", "height"])
+            replaced += 1
+    return replaced
 
 
 @transaction.atomic
