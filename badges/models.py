@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Listing
+from makeworks.fields import NameField
 
 # 16 random bytes: a public id nobody can guess or count through, short enough for a URL.
 PUBLIC_ID_BYTES = 16
@@ -28,7 +29,7 @@ class Issuer(models.Model):
     listing = models.OneToOneField(
         Listing, on_delete=models.PROTECT, related_name="badge_issuer", verbose_name=_("hub")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     url = models.URLField(_("web address"))
     email = models.EmailField(_("public e-mail"))
     description = models.TextField(_("description"), blank=True)
@@ -103,7 +104,7 @@ class BadgeClass(models.Model):
     public_id = models.CharField(
         _("public id"), max_length=32, unique=True, default=new_public_id, editable=False
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     description = models.TextField(_("description"))
     image = models.FileField(_("image (PNG or SVG)"), upload_to="badges/classes/")
     criteria_url = models.URLField(_("criteria web address"), blank=True)

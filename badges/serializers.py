@@ -19,11 +19,12 @@ from badges.services import MAX_ALIGNMENTS, MAX_IMAGE_BYTES, MAX_TAGS
 from badges.services.endorsements import MAX_COMMENT_LENGTH
 from directory.models import Listing
 from directory.serializers import ListingListSerializer
+from makeworks.api_base import ModelSerializer, StrictCharField
 
 DATA_URI = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+)?(?:;[\w=.+-]+)*;base64,", re.ASCII)
 
 
-class IssuerSerializer(serializers.ModelSerializer[Issuer]):
+class IssuerSerializer(ModelSerializer[Issuer]):
     hub: serializers.SlugRelatedField[Listing] = serializers.SlugRelatedField(
         source="listing", slug_field="slug", read_only=True
     )
@@ -42,8 +43,8 @@ class IssuerSerializer(serializers.ModelSerializer[Issuer]):
 
 
 class IssuerBriefSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
+    slug = StrictCharField()
+    name = StrictCharField()
 
 
 class HubSerializer(ListingListSerializer):
@@ -59,22 +60,22 @@ class HubSerializer(ListingListSerializer):
 
 
 class AlignmentSerializer(serializers.Serializer):
-    targetName = serializers.CharField(max_length=500)  # noqa: N815 (the Open Badges spelling)
+    targetName = StrictCharField(max_length=500)  # noqa: N815 (the Open Badges spelling)
     targetUrl = serializers.URLField(max_length=500)  # noqa: N815
-    targetDescription = serializers.CharField(max_length=2000, required=False, allow_blank=True)  # noqa: N815
-    targetFramework = serializers.CharField(max_length=500, required=False, allow_blank=True)  # noqa: N815
-    targetCode = serializers.CharField(max_length=200, required=False, allow_blank=True)  # noqa: N815
+    targetDescription = StrictCharField(max_length=2000, required=False, allow_blank=True)  # noqa: N815
+    targetFramework = StrictCharField(max_length=500, required=False, allow_blank=True)  # noqa: N815
+    targetCode = StrictCharField(max_length=200, required=False, allow_blank=True)  # noqa: N815
 
 
-class BadgeClassSerializer(serializers.ModelSerializer[BadgeClass]):
-    id = serializers.CharField(source="public_id", read_only=True)
+class BadgeClassSerializer(ModelSerializer[BadgeClass]):
+    id = StrictCharField(source="public_id", read_only=True)
     issuer: serializers.SlugRelatedField[Issuer] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
     image = serializers.SerializerMethodField()
     document_url = serializers.SerializerMethodField(help_text="The Open Badges BadgeClass (JSON-LD).")
     alignments = AlignmentSerializer(many=True, read_only=True)
-    tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    tags = serializers.ListField(child=StrictCharField(), read_only=True)
 
     class Meta:
         model = BadgeClass
@@ -119,16 +120,16 @@ class Base64ImageField(serializers.Field):
 
 
 class BadgeClassWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=5000)
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(max_length=5000)
     image = Base64ImageField(help_text="PNG or SVG, at most 2 MB, base64 (a data: URI is fine).")
-    criteria_narrative = serializers.CharField(
+    criteria_narrative = StrictCharField(
         max_length=10000, required=False, allow_blank=True, default="", help_text="Markdown."
     )
     criteria_url = serializers.URLField(max_length=200, required=False, allow_blank=True, default="")
     alignments = AlignmentSerializer(many=True, required=False, default=list, max_length=MAX_ALIGNMENTS)  # type: ignore[call-arg]
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, default=list, max_length=MAX_TAGS
+        child=StrictCharField(max_length=100), required=False, default=list, max_length=MAX_TAGS
     )
     valid_days = serializers.IntegerField(
         min_value=1, max_value=36500, required=False, allow_null=True, default=None,
@@ -139,13 +140,13 @@ class BadgeClassWriteSerializer(serializers.Serializer):
 class BadgeClassRefSerializer(serializers.Serializer):
     """A badge class named inside another object: its id, name and issuer."""
 
-    id = serializers.CharField(source="public_id", help_text="The badge class's public id.")
-    name = serializers.CharField()
+    id = StrictCharField(source="public_id", help_text="The badge class's public id.")
+    name = StrictCharField()
     issuer = IssuerBriefSerializer()
 
 
-class EndorsementListSerializer(serializers.ModelSerializer[Endorsement]):
-    id = serializers.CharField(source="public_id", read_only=True)
+class EndorsementListSerializer(ModelSerializer[Endorsement]):
+    id = StrictCharField(source="public_id", read_only=True)
     endorser = IssuerBriefSerializer(read_only=True, help_text="The hub's issuer that vouches.")
     badge_class = BadgeClassRefSerializer(read_only=True, help_text="The other hub's badge class endorsed.")
     accepted_as = BadgeClassRefSerializer(
@@ -178,12 +179,12 @@ class EndorsementDetailSerializer(EndorsementListSerializer):
 class EndorsementGiveSerializer(serializers.Serializer):
     """What a hub sends to endorse another hub's badge class; the services check that it makes sense."""
 
-    badge_class = serializers.CharField(max_length=32, help_text="Public id of another hub's badge class.")
-    accepted_as = serializers.CharField(
+    badge_class = StrictCharField(max_length=32, help_text="Public id of another hub's badge class.")
+    accepted_as = StrictCharField(
         max_length=32, required=False, allow_blank=True, allow_null=True, default=None,
         help_text="Public id of one of the endorser's own badge classes the endorsed one counts as.",
     )  # fmt: skip
-    comment = serializers.CharField(
+    comment = StrictCharField(
         max_length=MAX_COMMENT_LENGTH, required=False, allow_blank=True, default="",
         help_text="Why the hub recognises this badge, shown to verifiers (Markdown).",
     )  # fmt: skip

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
@@ -16,6 +17,7 @@ from django.utils.translation import ngettext
 from directory import search, services
 from directory.models import Listing, ListingPhoto, ListingStatus, Node, Place, Term
 from directory.views import opendata
+from makeworks.lib.images import image_intake
 from makeworks.lib.text import fold
 
 
@@ -76,8 +78,9 @@ class ListingPhotoForm(forms.ModelForm):
 
     def clean_image(self) -> Any:
         image = self.cleaned_data.get("image")
-        if image and getattr(image, "size", 0) > services.MAX_PHOTO_BYTES:
-            raise forms.ValidationError(_("The photo is larger than 10 MB."))
+        if image and not isinstance(image, FieldFile):
+            # Refused here, beside the field; services.photo_add re-encodes it when the formset is saved.
+            image_intake(image, what=str(_("The photo")))
         return image
 
 
@@ -157,7 +160,10 @@ class ListingAdmin(HttpsUrlsAdmin):
                 if photo.pk:
                     services.photo_delete(photo=photo, actor=request.user)
                     formset.deleted_objects.append(photo)
-            elif photo.pk is None:
+            elif photo.pk is None or "image" in photo_form.changed_data:
+                # A replaced picture is a new photo: only photo_add stores images, re-encoded.
+                if photo.pk is not None:
+                    services.photo_delete(photo=ListingPhoto.objects.get(pk=photo.pk), actor=request.user)
                 added = services.photo_add(
                     listing=form.instance,
                     upload=data["image"],

@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from makeworks.fields import NameField
+
 
 def prefers_french() -> bool:
     return (get_language() or "").startswith("fr")
@@ -30,8 +32,8 @@ def localized(name: str, name_fr: str, *, french: bool | None = None) -> str:
 class Node(models.Model):
     """A regional chapter of the directory, looked after by its own curators."""
 
-    name = models.CharField(_("name"), max_length=120)
-    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    name = NameField(_("name"), max_length=120)
+    name_fr = NameField(_("name in French"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     country = CountryField(_("country"))
     description = models.TextField(_("description"), blank=True)
@@ -99,8 +101,8 @@ class Term(models.Model):
     """
 
     vocabulary = models.CharField(_("vocabulary"), max_length=16, choices=Vocabulary.choices)
-    name = models.CharField(_("name"), max_length=120)
-    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    name = NameField(_("name"), max_length=120)
+    name_fr = NameField(_("name in French"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=120)
     parent = models.ForeignKey(
         "self",
@@ -183,7 +185,7 @@ class Listing(models.Model):
     """An organisation that makes or supplies: a fabricator, supplier, workshop, food producer or hub."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=ListingKind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
@@ -340,7 +342,7 @@ class ListingChange(models.Model):
     """
 
     listing = models.ForeignKey(Listing, null=True, on_delete=models.SET_NULL, related_name="changes")
-    listing_name = models.CharField(max_length=200)
+    listing_name = NameField(max_length=200)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -362,7 +364,7 @@ class ContactMessage(models.Model):
     """A visitor's message to a listing, kept until the e-mail task has sent it (and its copy)."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
-    sender_name = models.CharField(_("your name"), max_length=120)
+    sender_name = NameField(_("your name"), max_length=120)
     sender_email = models.EmailField(_("your e-mail"))
     body = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -405,7 +407,7 @@ class ListingPhoto(models.Model):
 class Place(models.Model):
     """The local gazetteer: names a visitor may type in "near", resolved without any online service."""
 
-    name = models.CharField(max_length=120)
+    name = NameField(max_length=120)
     # Case- and accent-folded name, so "yaounde" finds "Yaoundé".
     key = models.CharField(max_length=120, db_index=True)
     country = CountryField(blank=True)

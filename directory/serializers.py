@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from directory.models import Listing, ListingKind, ListingPhoto, Node, Term, Vocabulary
+from makeworks.api_base import ModelSerializer, StrictCharField, StrictSlugField
 
 
 def site_url(path: str) -> str:
@@ -27,11 +28,11 @@ class _ListingUrlMixin:
         return f"{prefix}{slug}/"
 
 
-class ListingListSerializer(_ListingUrlMixin, serializers.ModelSerializer[Listing]):
+class ListingListSerializer(_ListingUrlMixin, ModelSerializer[Listing]):
     node: serializers.SlugRelatedField[Node] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
-    country = serializers.CharField(source="country.code", help_text="ISO 3166-1 alpha-2 code, or empty.")
+    country = StrictCharField(source="country.code", help_text="ISO 3166-1 alpha-2 code, or empty.")
     url = serializers.SerializerMethodField(help_text="The listing's public page.")
 
     class Meta:
@@ -45,13 +46,13 @@ class ListingListSerializer(_ListingUrlMixin, serializers.ModelSerializer[Listin
         return self.listing_url(listing.slug)
 
 
-class TermBriefSerializer(serializers.ModelSerializer[Term]):
+class TermBriefSerializer(ModelSerializer[Term]):
     class Meta:
         model = Term
         fields = ["vocabulary", "slug", "name", "name_fr"]
 
 
-class PhotoSerializer(serializers.ModelSerializer[ListingPhoto]):
+class PhotoSerializer(ModelSerializer[ListingPhoto]):
     image = serializers.SerializerMethodField()
     thumbnail = serializers.SerializerMethodField()
 
@@ -83,22 +84,22 @@ class ListingFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=ListingKind.choices, required=False, help_text="Only listings of this kind."
     )
-    node = serializers.SlugField(required=False, help_text="Only listings of the node with this slug.")
+    node = StrictSlugField(required=False, help_text="Only listings of the node with this slug.")
 
 
 class SearchHitSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
+    slug = StrictCharField()
+    name = StrictCharField()
     kind = serializers.ChoiceField(choices=ListingKind.choices)
-    kind_label = serializers.CharField()
-    summary = serializers.CharField()
-    city = serializers.CharField()
-    country = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, or empty.")
-    country_name = serializers.CharField()
+    kind_label = StrictCharField()
+    summary = StrictCharField()
+    city = StrictCharField()
+    country = StrictCharField(help_text="ISO 3166-1 alpha-2 code, or empty.")
+    country_name = StrictCharField()
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
     verified = serializers.BooleanField()
-    node_name = serializers.CharField()
+    node_name = StrictCharField()
     url = serializers.SerializerMethodField(help_text="The listing's public page.")
     distance_km = serializers.FloatField(allow_null=True, help_text="From the `near` place, when given.")
     thumbnail_url = serializers.SerializerMethodField()
@@ -111,8 +112,8 @@ class SearchHitSerializer(serializers.Serializer):
 
 
 class FacetValueSerializer(serializers.Serializer):
-    value = serializers.CharField(help_text="What to pass in the query parameter of this facet.")
-    label = serializers.CharField()  # type: ignore[assignment]
+    value = StrictCharField(help_text="What to pass in the query parameter of this facet.")
+    label = StrictCharField()  # type: ignore[assignment]
     count = serializers.IntegerField(help_text="Hits with this value (estimated when `approximate`).")
     selected = serializers.BooleanField()
 
@@ -131,7 +132,7 @@ class SearchResultsSerializer(serializers.Serializer):
     approximate = serializers.BooleanField(
         help_text="True when the total and facet counts were estimated from a sample of a large result."
     )
-    corrected_query = serializers.CharField(
+    corrected_query = StrictCharField(
         help_text="The query as searched after spelling correction, when it differs from `q`; else empty."
     )
     page = serializers.IntegerField()
@@ -141,7 +142,7 @@ class SearchResultsSerializer(serializers.Serializer):
     facets = FacetsSerializer()
 
 
-class TermSerializer(serializers.ModelSerializer[Term]):
+class TermSerializer(ModelSerializer[Term]):
     parent: serializers.SlugRelatedField[Term] = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="slug", read_only=True, allow_null=True, help_text="The broader term's slug."
     )
@@ -153,12 +154,12 @@ class TermSerializer(serializers.ModelSerializer[Term]):
 
 class TaxonomySerializer(serializers.Serializer):
     vocabulary = serializers.ChoiceField(choices=Vocabulary.choices)
-    label = serializers.CharField()  # type: ignore[assignment]
+    label = StrictCharField()  # type: ignore[assignment]
     term_count = serializers.IntegerField()
 
 
-class NodeSerializer(serializers.ModelSerializer[Node]):
-    country = serializers.CharField(source="country.code", help_text="ISO 3166-1 alpha-2 code.")
+class NodeSerializer(ModelSerializer[Node]):
+    country = StrictCharField(source="country.code", help_text="ISO 3166-1 alpha-2 code.")
     listing_count = serializers.IntegerField(help_text="Published listings in the node.")
     url = serializers.SerializerMethodField(help_text="The node's public page.")
 

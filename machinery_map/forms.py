@@ -4,7 +4,6 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +15,6 @@ from machinery_map.models import Equipment, EquipmentType, ManufacturingProcess
 from machinery_map.selectors import FilterChoices, MapFilters
 
 MAX_PAGE = 10_000
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
 class MapFilterForm(forms.Form):
@@ -180,12 +178,6 @@ class EquipmentForm(forms.ModelForm):
             "z_travel_mm", "laser_power_w", "spindle_speed_rpm", "nozzle_size_mm", "axes", "power_rating_w",
             "access", "booking_url", "notes", "photo", "required_badge_classes",
         ]  # fmt: skip
-
-    def clean_photo(self) -> Any:
-        photo = self.cleaned_data.get("photo")
-        if photo and getattr(photo, "size", 0) > MAX_PHOTO_BYTES:
-            raise ValidationError(_("The photo is larger than 10 MB."))
-        return photo
 
     def service_arguments(self) -> dict[str, Any]:
         """What equipment_create and equipment_update take, from the cleaned form."""

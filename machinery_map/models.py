@@ -12,6 +12,7 @@ from badges.models import BadgeClass
 from directory.models import Listing, ListingKind, Term, localized
 from machinery_map.matching import wikipedia_article
 from machinery_map.taxonomy import OTHER_TYPE
+from makeworks.fields import NameField
 
 # The kinds of listing that are hubs with machines people can use or hire.
 HUB_KINDS = (ListingKind.MAKERSPACE, ListingKind.WORKSHOP, ListingKind.FABRICATOR)
@@ -21,8 +22,8 @@ class ManufacturingProcess(models.Model):
     """What a machine does, as Open Know-Where names it: by Wikipedia article."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    name = NameField(_("name"), max_length=120)
+    name_fr = NameField(_("name in French"), max_length=120, blank=True)
     wikipedia_url = models.URLField(_("Wikipedia URL"))
     wikidata_url = models.URLField(_("Wikidata URL"), blank=True)
     # Other names dirty input uses for it, folded as machinery_map.matching folds text.
@@ -46,8 +47,8 @@ class EquipmentType(models.Model):
     ones in a search, so "3D printer" finds every technology."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    name = NameField(_("name"), max_length=120)
+    name_fr = NameField(_("name in French"), max_length=120, blank=True)
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -103,8 +104,8 @@ class Equipment(models.Model):
     equipment_type = models.ForeignKey(
         EquipmentType, on_delete=models.PROTECT, related_name="equipment", verbose_name=_("type")
     )
-    make = models.CharField(_("make"), max_length=120, blank=True)
-    model = models.CharField(_("model"), max_length=120, blank=True)
+    make = NameField(_("make"), max_length=120, blank=True)
+    model = NameField(_("model"), max_length=120, blank=True)
     serial_number = models.CharField(_("serial number"), max_length=120, blank=True)
     quantity = models.PositiveSmallIntegerField(
         _("quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)]

@@ -20,6 +20,7 @@ from machinery_map.models import (
     EquipmentType,
     ManufacturingProcess,
 )
+from makeworks.api_base import ModelSerializer, StrictCharField, StrictSlugField
 
 MAX_RELATED = 50
 
@@ -38,13 +39,13 @@ class EquipmentStatusField(serializers.ChoiceField):
         super().__init__(choices=EquipmentStatus.choices, **kwargs)
 
 
-class ManufacturingProcessSerializer(serializers.ModelSerializer[ManufacturingProcess]):
+class ManufacturingProcessSerializer(ModelSerializer[ManufacturingProcess]):
     class Meta:
         model = ManufacturingProcess
         fields = ["slug", "name", "name_fr", "wikipedia_url", "wikidata_url"]
 
 
-class EquipmentTypeSerializer(serializers.ModelSerializer[EquipmentType]):
+class EquipmentTypeSerializer(ModelSerializer[EquipmentType]):
     parent: serializers.SlugRelatedField[EquipmentType] = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="slug", read_only=True, allow_null=True, help_text="The broader type's slug."
     )
@@ -57,14 +58,14 @@ class EquipmentTypeSerializer(serializers.ModelSerializer[EquipmentType]):
         fields = ["slug", "name", "name_fr", "parent", "wikipedia_url", "wikidata_url", "processes"]
 
 
-class EquipmentTypeBriefSerializer(serializers.ModelSerializer[EquipmentType]):
+class EquipmentTypeBriefSerializer(ModelSerializer[EquipmentType]):
     class Meta:
         model = EquipmentType
         fields = ["slug", "name", "wikipedia_url"]
 
 
-class MachineHubSerializer(serializers.ModelSerializer[Listing]):
-    country = serializers.CharField(source="country.code", help_text="ISO 3166-1 alpha-2 code, or empty.")
+class MachineHubSerializer(ModelSerializer[Listing]):
+    country = StrictCharField(source="country.code", help_text="ISO 3166-1 alpha-2 code, or empty.")
     url = serializers.SerializerMethodField(help_text="The hub's machines page.")
     okw_url = serializers.SerializerMethodField(
         help_text="The hub as an Open Know-Where ManufacturingFacility (JSON; `.yaml` for YAML)."
@@ -90,7 +91,7 @@ class MachineHubSerializer(serializers.ModelSerializer[Listing]):
         return f"{self._prefix()}{hub.slug}/okw.json"
 
 
-class MachineListSerializer(serializers.ModelSerializer[Equipment]):
+class MachineListSerializer(ModelSerializer[Equipment]):
     hub = MachineHubSerializer(read_only=True)
     equipment_type = EquipmentTypeBriefSerializer(read_only=True)
     processes: serializers.SlugRelatedField[ManufacturingProcess] = serializers.SlugRelatedField(
@@ -140,24 +141,24 @@ class MachineWriteSerializer(serializers.Serializer):
     """What a hub sends to add a machine (or, with only some fields, to change one). Related things are
     named by slug (types, processes, materials) or public id (badge classes)."""
 
-    equipment_type = serializers.SlugField(help_text="Slug of an equipment type (/equipment-types/).")
-    make = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    model = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    equipment_type = StrictSlugField(help_text="Slug of an equipment type (/equipment-types/).")
+    make = StrictCharField(max_length=120, required=False, allow_blank=True)
+    model = StrictCharField(max_length=120, required=False, allow_blank=True)
     quantity = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
-    condition = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    condition = StrictCharField(max_length=120, required=False, allow_blank=True)
     status = EquipmentStatusField(required=False)
     access = serializers.ChoiceField(choices=EquipmentAccess.choices, required=False)
     processes = serializers.ListField(
-        child=serializers.SlugField(),
+        child=StrictSlugField(),
         required=False,
         max_length=MAX_RELATED,
         help_text="Slugs of manufacturing processes; left out on creation, the usual ones of its type.",
     )
     materials = serializers.ListField(
-        child=serializers.SlugField(), required=False, max_length=MAX_RELATED, help_text="Material slugs."
+        child=StrictSlugField(), required=False, max_length=MAX_RELATED, help_text="Material slugs."
     )
     required_badge_classes = serializers.ListField(
-        child=serializers.CharField(max_length=32),
+        child=StrictCharField(max_length=32),
         required=False,
         max_length=MAX_RELATED,
         help_text="Public ids of the badge classes a person must hold to use it.",
@@ -182,7 +183,7 @@ class MachineWriteSerializer(serializers.Serializer):
     axes = serializers.IntegerField(min_value=1, max_value=12, required=False, allow_null=True)
     power_rating_w = _positive(10_000_000, "Power rating, in watts.")
     booking_url = serializers.URLField(max_length=200, required=False, allow_blank=True)
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    notes = StrictCharField(max_length=5000, required=False, allow_blank=True)
 
     def validate_equipment_type(self, value: str) -> EquipmentType:
         found = EquipmentType.objects.filter(slug=value).first()

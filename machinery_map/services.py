@@ -6,13 +6,16 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from badges.models import BadgeClass
 from directory.models import ChangeAction, Listing, Term, Vocabulary
 from directory.services import change_record
 from machinery_map.models import HUB_KINDS, Equipment, EquipmentType, ManufacturingProcess
+from makeworks.lib.images import image_intake, stored_image_reencoded
 
 Actor = User | AnonymousUser | None
 
@@ -29,6 +32,19 @@ def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - EQUIPMENT_FIELDS
     if unknown:
         raise TypeError(f"Unknown equipment fields: {', '.join(sorted(unknown))}")
+
+
+def _with_clean_photo(fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` with an uploaded photo replaced by its re-encoded copy, so its EXIF (where it was taken, by
+    whom) and anything appended to it are never stored; a stored photo or "" (none) pass as they are."""
+    photo = fields.get("photo")
+    if not isinstance(photo, File) or isinstance(photo, FieldFile):
+        return fields
+    try:
+        clean = image_intake(photo, what=_("The photo"))
+    except ValidationError as error:
+        raise ValidationError({"photo": error.messages}) from None
+    return {**fields, "photo": clean.as_file()}
 
 
 def _check_hub(hub: Listing) -> None:
@@ -68,6 +84,7 @@ def equipment_create(
     """Add a machine to a hub. Without `processes` it gets the usual processes of its type."""
     _check_fields(fields)
     _check_hub(hub)
+    fields = _with_clean_photo(fields)
     material_list = list(materials)
     _check_materials(material_list)
     equipment = Equipment(hub=hub, equipment_type=equipment_type, **fields)
@@ -95,7 +112,10 @@ def equipment_update(
 ) -> Equipment:
     """Change some fields of a machine; relations given as None stay as they are."""
     _check_fields(fields)
+    fields = _with_clean_photo(fields)
     before = equipment.title
+    # The stored name: a model form may already have put its upload on `equipment`.
+    stored_photo = Equipment.objects.filter(pk=equipment.pk).values_list("photo", flat=True).first()
     if equipment_type is not None:
         equipment.equipment_type = equipment_type
     for field, value in fields.items():
@@ -111,7 +131,25 @@ def equipment_update(
     if required_badge_classes is not None:
         equipment.required_badge_classes.set(list(required_badge_classes))
     _history(hub=equipment.hub, actor=actor, before=before, after=equipment.title)
+    if stored_photo and stored_photo != equipment.photo.name:
+        # The old file goes once the new one is committed, so a rollback never leaves a row without it.
+        storage = equipment.photo.storage
+        transaction.on_commit(lambda: storage.delete(stored_photo))
     return equipment
+
+
+@transaction.atomic
+def equipment_photo_reencode(*, equipment: Equipment) -> bool:
+    """Replace a machine photo stored as it was uploaded (before every upload was re-encoded, so with its
+    EXIF) by its re-encoded copy. False when there is none or it already is one."""
+    clean = stored_image_reencoded(equipment.photo, what=_("The photo"))
+    if clean is None:
+        return False
+    storage, original = equipment.photo.storage, str(equipment.photo.name)
+    equipment.photo.save(clean.name, clean.as_file(), save=False)
+    equipment.save(update_fields=["photo"])
+    transaction.on_commit(lambda: storage.delete(original))
+    return True
 
 
 @transaction.atomic

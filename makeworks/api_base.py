@@ -3,13 +3,15 @@ caching of anonymous public reads. Imports no app: the apps' api modules build o
 
 import hashlib
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import models
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -17,6 +19,39 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from makeworks.api_grants import is_anonymous
+
+
+class StrictCharField(serializers.CharField):
+    """Text, and only text. DRF's CharField turns a number into its digits, so `12345` became a badge
+    class's name; a client that sends a number or true where text is expected has a bug we should name.
+    Every text field of the API is one of these (tests/api/test_strict_text.py checks)."""
+
+    default_error_messages = {
+        "not_text": gettext_lazy("Send text here (a JSON string), not a number or true/false.")
+    }
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
+class StrictSlugField(StrictCharField, serializers.SlugField):
+    """A slug, given as text: `12345` is a valid slug, but not when it came as a number."""
+
+
+_Model = TypeVar("_Model", bound=models.Model)
+
+
+class ModelSerializer(serializers.ModelSerializer[_Model]):
+    """DRF's ModelSerializer whose fields made from text columns are StrictCharFields."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
+    }
 
 
 class PagePagination(PageNumberPagination):

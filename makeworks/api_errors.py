@@ -17,6 +17,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler, set_rollback
 
 from badges.keyring import BadgeKeySecretMismatchError
+from makeworks.api_base import StrictCharField
 
 # The key under which messages about no field in particular are listed, as DRF names them.
 NON_FIELD = "non_field_errors"
@@ -116,10 +117,10 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
 class ErrorSerializer(serializers.Serializer):
     """The body of every 4xx answer."""
 
-    code = serializers.CharField(help_text="Stable machine-readable reason, e.g. `invalid`, `not_found`.")
-    message = serializers.CharField(help_text="What went wrong, in words for a person.")
+    code = StrictCharField(help_text="Stable machine-readable reason, e.g. `invalid`, `not_found`.")
+    message = StrictCharField(help_text="What went wrong, in words for a person.")
     fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()),
+        child=serializers.ListField(child=StrictCharField()),
         help_text="Each input at fault (body field, query parameter or header) with its problems.",
     )
 

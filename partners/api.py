@@ -9,12 +9,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from badges.models import Issuer
+from makeworks.api_base import ModelSerializer
 from makeworks.api_errors import error_responses
 from makeworks.api_grants import key_grant
 from partners.models import APIKey
 
 
-class APIKeySerializer(serializers.ModelSerializer[APIKey]):
+class APIKeySerializer(ModelSerializer[APIKey]):
     issuer: serializers.SlugRelatedField[Issuer] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )

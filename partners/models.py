@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from badges.models import Issuer
+from makeworks.fields import NameField
 
 
 class APIKeyScope(models.TextChoices):
@@ -27,7 +28,7 @@ class APIKeyStatus(models.TextChoices):
 
 
 class APIKey(models.Model):
-    name = models.CharField(_("name"), max_length=120, help_text=_("Who uses the key, and for what."))
+    name = NameField(_("name"), max_length=120, help_text=_("Who uses the key, and for what."))
     prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
     # SHA-256 of the 32 random bytes of the secret: enough for a random secret, which is not a password.
     secret_hash = models.CharField(max_length=64, editable=False)

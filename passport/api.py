@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -33,6 +33,7 @@ from makeworks.api_base import (
 )
 from makeworks.api_errors import NON_FIELD, PayloadTooLarge, error_responses
 from makeworks.api_idempotency import idempotent
+from makeworks.api_parsers import BoundedJSONParser
 from passport import selectors, services
 from passport.forms import MakerSearchForm
 from passport.models import Assertion, Passport, VerificationType, Visibility
@@ -224,7 +225,7 @@ class AssertionRevokeView(generics.GenericAPIView):
 
 class VerifyView(generics.GenericAPIView):
     serializer_class = VerifyRequestSerializer
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
 
     @extend_schema(
         tags=[TAG],

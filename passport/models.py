@@ -8,7 +8,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass, Issuer, SigningKey
+from makeworks.fields import NameField
 from makeworks.lib.safe_fetch import MAX_URL_LENGTH
+from makeworks.lib.text import strip_bidi
 
 # 16 random bytes: a public id nobody can guess or count through, short enough for a URL.
 PUBLIC_ID_BYTES = 16
@@ -88,7 +90,7 @@ class Assertion(models.Model):
     # Finds a member's badges among all assertions by index (see recipient.lookup_key); empty for
     # assertions issued before it existed whose address was no longer known.
     recipient_lookup = models.CharField(_("recipient lookup key"), max_length=64, blank=True, db_index=True)
-    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
+    recipient_name = NameField(_("recipient name"), max_length=200, blank=True)
     # The only copy of the plain address, kept until the award e-mail is sent and then emptied; never
     # shown on a public page or in a document.
     pending_email = models.EmailField(_("e-mail waiting to be sent"), blank=True)
@@ -196,7 +198,7 @@ class Passport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passport", verbose_name=_("member")
     )
     handle = models.SlugField(_("handle"), max_length=40, unique=True)
-    display_name = models.CharField(_("display name"), max_length=100)
+    display_name = NameField(_("display name"), max_length=100)
     photo = models.ImageField(_("photo"), upload_to=passport_photo_path, blank=True)
     bio = models.TextField(_("about you"), blank=True, help_text=_("Markdown."))
     location = models.CharField(_("location"), max_length=120, blank=True)
@@ -232,7 +234,7 @@ class Affiliation(models.Model):
     listing = models.ForeignKey(
         "directory.Listing", on_delete=models.CASCADE, related_name="+", verbose_name=_("hub or listing")
     )
-    role = models.CharField(_("role"), max_length=100)
+    role = NameField(_("role"), max_length=100)
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("until"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -278,7 +280,7 @@ class ExperienceProject(models.Model):
     passport = models.ForeignKey(
         Passport, on_delete=models.CASCADE, related_name="projects", verbose_name=_("passport")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = NameField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     # Web addresses, in the order the member gave them.
     links = models.JSONField(_("links"), default=list, blank=True)
@@ -405,10 +407,11 @@ class ExternalBadge(models.Model):
     def __str__(self) -> str:
         return str(self.badge_class_json.get("name") or self.assertion_url)
 
+    # Names from another issuer's documents, kept as they verified; what is shown has no bidi controls.
     @property
     def name(self) -> str:
-        return str(self.badge_class_json.get("name") or "")
+        return strip_bidi(str(self.badge_class_json.get("name") or ""))
 
     @property
     def issuer_name(self) -> str:
-        return str(self.issuer_json.get("name") or "")
+        return strip_bidi(str(self.issuer_json.get("name") or ""))

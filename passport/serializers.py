@@ -14,6 +14,7 @@ from badges import selectors as badge_selectors
 from badges.selectors import absolute
 from badges.serializers import IssuerBriefSerializer
 from directory.models import Listing
+from makeworks.api_base import ModelSerializer, StrictCharField
 from makeworks.lib.safe_fetch import MAX_URL_LENGTH
 from passport import selectors
 from passport.models import (
@@ -34,26 +35,26 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class BadgeClassBriefSerializer(serializers.Serializer):
-    id = serializers.CharField(source="public_id")
-    name = serializers.CharField()
+    id = StrictCharField(source="public_id")
+    name = StrictCharField()
 
 
 class RecipientSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="Always `email`.")
+    type = StrictCharField(help_text="Always `email`.")
     hashed = serializers.BooleanField()
-    identity = serializers.CharField(help_text="`sha256$` and the hex SHA-256 of the address and salt.")
-    salt = serializers.CharField()
+    identity = StrictCharField(help_text="`sha256$` and the hex SHA-256 of the address and salt.")
+    salt = StrictCharField()
 
 
-class AssertionSerializer(serializers.ModelSerializer[Assertion]):
+class AssertionSerializer(ModelSerializer[Assertion]):
     """What anyone holding an assertion's id may see, as its public page shows."""
 
-    id = serializers.CharField(source="public_id", read_only=True)
+    id = StrictCharField(source="public_id", read_only=True)
     badge_class = BadgeClassBriefSerializer(read_only=True)
     issuer = IssuerBriefSerializer(source="badge_class.issuer", read_only=True)
     recipient = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField(help_text="valid, expired or revoked.")
-    verification = serializers.CharField(source="verification_type", read_only=True)
+    verification = StrictCharField(source="verification_type", read_only=True)
     document_url = serializers.SerializerMethodField(help_text="The Open Badges assertion (JSON-LD).")
     baked_image_url = serializers.SerializerMethodField(
         help_text="The badge image carrying the assertion, once baked."
@@ -97,10 +98,10 @@ class AssertionIssueSerializer(serializers.Serializer):
     recipient_email = serializers.EmailField(
         max_length=254, help_text="Kept only as a salted hash once e-mailed."
     )
-    recipient_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    recipient_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     evidence_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
-    evidence_narrative = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
-    narrative = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    evidence_narrative = StrictCharField(max_length=10000, required=False, allow_blank=True, default="")
+    narrative = StrictCharField(max_length=10000, required=False, allow_blank=True, default="")
     verification = serializers.ChoiceField(
         choices=VerificationType.choices, default=VerificationType.HOSTED,
         help_text="hosted (verified at its URL) or signed (a JWS with the issuer's key).",
@@ -127,24 +128,24 @@ class AssertionIssueSerializer(serializers.Serializer):
 
 
 class AssertionRevokeSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = StrictCharField(
         max_length=MAX_REASON_LENGTH, help_text="Shown by verifiers to whoever checks the badge."
     )
 
 
 class AssertionFilterSerializer(serializers.Serializer):
-    badge_class = serializers.CharField(required=False, max_length=32, help_text="A badge class's public id.")
+    badge_class = StrictCharField(required=False, max_length=32, help_text="A badge class's public id.")
     revoked = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class VerifyRequestSerializer(serializers.Serializer):
-    url = serializers.CharField(
+    url = StrictCharField(
         required=False, allow_blank=True, max_length=MAX_URL_LENGTH, help_text="An assertion's URL."
     )
-    jws = serializers.CharField(
+    jws = StrictCharField(
         required=False, allow_blank=True, max_length=MAX_TEXT_LENGTH, help_text="A signed assertion."
     )
-    assertion_json = serializers.CharField(
+    assertion_json = StrictCharField(
         required=False, allow_blank=True, max_length=MAX_TEXT_LENGTH, help_text="A hosted assertion's JSON."
     )
     image = serializers.FileField(required=False, help_text="A baked PNG or SVG (multipart/form-data).")
@@ -162,14 +163,14 @@ class VerifyRequestSerializer(serializers.Serializer):
 
 
 class CheckSerializer(serializers.Serializer):
-    name = serializers.CharField()
+    name = StrictCharField()
     passed = serializers.BooleanField(allow_null=True, help_text="null: not run, or does not apply.")
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
 class VerificationReportSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
-    verification_type = serializers.CharField(help_text="hosted, signed, or empty when unreadable.")
+    verification_type = StrictCharField(help_text="hosted, signed, or empty when unreadable.")
     checks = CheckSerializer(many=True)
     assertion = serializers.DictField(allow_null=True, help_text="The assertion document, when read.")
     badge_class = serializers.DictField(allow_null=True)
@@ -190,7 +191,7 @@ class _PassportUrlMixin:
         return f"{prefix}{handle}/"
 
 
-class PassportListSerializer(_PassportUrlMixin, serializers.ModelSerializer[Passport]):
+class PassportListSerializer(_PassportUrlMixin, ModelSerializer[Passport]):
     photo = serializers.SerializerMethodField(help_text="The member's photo, or empty.")
     url = serializers.SerializerMethodField(help_text="The passport's public page.")
 
@@ -219,7 +220,7 @@ class PassportSearchHitSerializer(PassportListSerializer):
 class PassportBadgeSerializer(serializers.Serializer):
     """A badge of this platform as the passport shows it to anyone."""
 
-    id = serializers.CharField(source="assertion.public_id", help_text="The assertion's public id.")
+    id = StrictCharField(source="assertion.public_id", help_text="The assertion's public id.")
     badge_class = BadgeClassBriefSerializer(source="assertion.badge_class")
     issuer = IssuerBriefSerializer(source="assertion.badge_class.issuer")
     image = serializers.SerializerMethodField(help_text="The badge class's image.")
@@ -233,7 +234,7 @@ class PassportBadgeSerializer(serializers.Serializer):
         choices=VerificationType.choices,
         help_text="hosted (verified at its URL) or signed (a JWS with the issuer's key).",
     )
-    assertion_url = serializers.CharField(
+    assertion_url = StrictCharField(
         source="url", help_text="The public assertion: a page for people, JSON-LD for verifiers."
     )
     endorsements = serializers.IntegerField(help_text="How many other hubs recognise this badge class.")
@@ -242,13 +243,13 @@ class PassportBadgeSerializer(serializers.Serializer):
         return badge_selectors.badge_class_image_url(badge.assertion.badge_class)
 
 
-class PassportExternalBadgeSerializer(serializers.ModelSerializer[ExternalBadge]):
+class PassportExternalBadgeSerializer(ModelSerializer[ExternalBadge]):
     """A badge from another issuer, as last checked by this site."""
 
-    id = serializers.CharField(source="public_id", read_only=True)
-    name = serializers.CharField(read_only=True)
-    issuer_name = serializers.CharField(read_only=True)
-    verification = serializers.CharField(source="verification_type", read_only=True)
+    id = StrictCharField(source="public_id", read_only=True)
+    name = StrictCharField(read_only=True)
+    issuer_name = StrictCharField(read_only=True)
+    verification = StrictCharField(source="verification_type", read_only=True)
     assertion_url = serializers.SerializerMethodField(
         help_text="The assertion at its issuer, for hosted badges; empty for signed ones."
     )
@@ -262,11 +263,11 @@ class PassportExternalBadgeSerializer(serializers.ModelSerializer[ExternalBadge]
         return badge.assertion_url if badge.verification_type == VerificationType.HOSTED else ""
 
 
-class AffiliationSerializer(serializers.ModelSerializer[Affiliation]):
+class AffiliationSerializer(ModelSerializer[Affiliation]):
     listing: serializers.SlugRelatedField[Listing] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, help_text="The hub's or listing's slug."
     )
-    listing_name = serializers.CharField(source="listing.name", read_only=True)
+    listing_name = StrictCharField(source="listing.name", read_only=True)
     listing_url = serializers.SerializerMethodField(help_text="The listing's public page.")
     confirmed = serializers.BooleanField(
         read_only=True, help_text="Confirmed by the hub; otherwise self-declared by the member."
@@ -280,9 +281,9 @@ class AffiliationSerializer(serializers.ModelSerializer[Affiliation]):
         return absolute(affiliation.listing.get_absolute_url())
 
 
-class ProjectImageSerializer(serializers.ModelSerializer[ProjectImage]):
+class ProjectImageSerializer(ModelSerializer[ProjectImage]):
     url = serializers.SerializerMethodField()
-    description = serializers.CharField(source="alt_text", read_only=True)
+    description = StrictCharField(source="alt_text", read_only=True)
 
     class Meta:
         model = ProjectImage
@@ -292,8 +293,8 @@ class ProjectImageSerializer(serializers.ModelSerializer[ProjectImage]):
         return absolute(image.image.url)
 
 
-class ProjectSerializer(serializers.ModelSerializer[ExperienceProject]):
-    links = serializers.ListField(child=serializers.CharField(), read_only=True)
+class ProjectSerializer(ModelSerializer[ExperienceProject]):
+    links = serializers.ListField(child=StrictCharField(), read_only=True)
     images = ProjectImageSerializer(many=True, read_only=True)
 
     class Meta:

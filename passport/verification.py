@@ -11,7 +11,6 @@ when asked for `application/jose` (this site's assertions do): a signed badge is
 signature, so without the JWS it is refused, with the reason.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from badges.openbadges.baking import BakingError, unbake_png, unbake_svg
 from badges.openbadges.documents import OB_CONTEXT
 from badges.openbadges.recipient import identity_matches
 from badges.openbadges.signing import SignatureError, unverified_payload, verify
+from makeworks.lib import safe_json
 from makeworks.lib.safe_fetch import DEFAULT_MAX_BYTES, MAX_URL_LENGTH, FetchError, fetch
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -172,10 +172,10 @@ def _parsed(status: int, body: bytes, content_type: str = "") -> Document:
     if _is_image(body, content_type):
         return Document(status, None, problem or "The address answers an image, not a document.", image=body)
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = safe_json.loads(body)
+    except safe_json.JSONReadError as error:
         text = body.decode("utf-8", "replace").strip()
-        return Document(status, None, problem or "The answer is not JSON.", text=text)
+        return Document(status, None, problem or f"The answer is not JSON we read: {error}", text=text)
     if not isinstance(data, dict):
         return Document(status, None, problem or "The answer is not a JSON object.")
     return Document(status, data, problem)
@@ -311,7 +311,7 @@ def badge_verify(
         _verify_signed(report, text, fetcher)
     else:
         if not _is_url(text):  # assertion JSON: its URL is what counts
-            text = json.loads(text)["id"]
+            text = safe_json.loads(text)["id"]
         _verify_url(report, text, fetcher, fetched or fetcher(text))
     if report.assertion is None or report.issuer is None:
         return report
@@ -328,9 +328,9 @@ def _classified(report: VerificationReport, text: str) -> bool:
         report.verification_type = "signed"
     elif text.startswith("{"):
         try:
-            embedded = json.loads(text)
-        except ValueError:
-            return report.record("input", False, "The assertion JSON cannot be read.")
+            embedded = safe_json.loads(text)
+        except safe_json.JSONReadError as error:
+            return report.record("input", False, f"The assertion JSON cannot be read: {error}")
         # A hosted assertion is only what its own URL says it is, so it is fetched again from there.
         assertion_id = embedded.get("id", "") if isinstance(embedded, dict) else ""
         if not isinstance(assertion_id, str) or not _is_url(assertion_id):

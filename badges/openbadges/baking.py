@@ -6,7 +6,6 @@ its first child, with the URL or JWS in `verify`, and an assertion's JSON in a C
 (Open Badges Baking Specification 1.0.)
 """
 
-import json
 import struct
 import zlib
 from dataclasses import dataclass
@@ -15,6 +14,8 @@ from xml.parsers.expat import ExpatError
 
 from defusedxml import DefusedXmlException
 from defusedxml.minidom import parseString
+
+from makeworks.lib import safe_json
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KEYWORD = b"openbadges"
@@ -137,8 +138,8 @@ def _json_id(data: str) -> str | None:
     if not data.lstrip().startswith("{"):
         return None
     try:
-        parsed = json.loads(data)
-    except json.JSONDecodeError:
+        parsed = safe_json.loads(data)
+    except safe_json.JSONReadError:
         raise BakingError("The data to bake starts like JSON but is not valid JSON") from None
     return str(parsed.get("id", "")) if isinstance(parsed, dict) else ""
 

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from makeworks.lib import safe_json
+
 ALGORITHM = "RS256"
 MIN_KEY_BITS = 2048
 # Binds derived keys to this one use, so the same secret used elsewhere never yields the same key.
@@ -121,9 +123,9 @@ def sign(payload: dict[str, Any], private_pem: bytes) -> str:
 
 def _payload_object(body: bytes) -> dict[str, Any]:
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise SignatureError("The JWS payload is not JSON") from None
+        payload = safe_json.loads(body)
+    except safe_json.JSONReadError as error:
+        raise SignatureError(f"The JWS payload is not JSON we read: {error}") from None
     if not isinstance(payload, dict):
         raise SignatureError("The JWS payload is not a JSON object")
     return payload

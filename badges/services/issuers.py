@@ -3,9 +3,11 @@ the issuer's audit log. Each function runs in one transaction and checks its inp
 ValidationError with a message a person can act on. Whether the person asking may do it at all is
 badges.permissions' question, asked by the views before they call these."""
 
+import io
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -17,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from badges import keyring
 from badges.models import (
@@ -35,11 +36,19 @@ from badges.permissions import has_two_factor
 from badges.services.audit import Actor, audit_record
 from badges.services.memberships import issuer_member_add
 from directory.models import Listing
+from makeworks.lib.images import Limits, image_intake
 from makeworks.lib.text import fold
 
 # Badge images are small drawings; a larger upload is a mistake, not a badge.
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_PIXELS = 4096 * 4096
+BADGE_IMAGE = Limits(
+    max_bytes=MAX_IMAGE_BYTES,
+    max_pixels=MAX_IMAGE_PIXELS,
+    max_side=None,
+    max_output_bytes=MAX_IMAGE_BYTES,
+    formats=MappingProxyType({"PNG": "PNG"}),
+)
 MAX_TAGS = 30
 MAX_ALIGNMENTS = 50
 ALIGNMENT_KEYS = ("targetName", "targetUrl", "targetDescription", "targetFramework", "targetCode")
@@ -83,29 +92,24 @@ def badge_image_validate(upload: UploadedFile) -> BadgeImage:
                 _("This SVG cannot be a badge image: %(reason)s"), code="unsafe_svg", params={"reason": error}
             ) from None
     try:
-        with Image.open(upload) as image:
-            if image.format != "PNG":
-                raise ValidationError(
-                    _(
-                        "Badge images must be PNG or SVG (this one is %(format)s), "
-                        "so that badges can be baked into them."
-                    ),
-                    code="bad_format",
-                    params={"format": image.format or _("unknown")},
-                )
-            # The size comes from the header before any pixel is decoded, so a decompression bomb stops here.
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    _("The badge image has more than 4096 × 4096 pixels."), code="too_many_pixels"
-                )
-            image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        # Re-encoded, as every raster upload is: no EXIF, text chunks or appended data reach a badge.
+        clean = image_intake(io.BytesIO(content), what=_("The badge image"), limits=BADGE_IMAGE)
+    except ValidationError as error:
+        if error.code == "not_an_image":
+            raise ValidationError(
+                _("This file is not a PNG or SVG image we can read."), code="not_an_image"
+            ) from None
+        if error.code != "bad_format":
+            raise
         raise ValidationError(
-            _("This file is not a PNG or SVG image we can read."), code="not_an_image"
+            _(
+                "Badge images must be PNG or SVG (this one is %(format)s), "
+                "so that badges can be baked into them."
+            ),
+            code="bad_format",
+            params={"format": (error.params or {}).get("format") or _("unknown")},
         ) from None
-    finally:
-        upload.seek(0)
-    return BadgeImage(content, "png")
+    return BadgeImage(clean.content, "png")
 
 
 def _http_url_checked(value: str, *, field: str) -> str:

@@ -2,19 +2,15 @@
 listing is never findable in a state the database does not hold) and writes the listing's history:
 who (`actor`, None for the system itself) changed which fields, from what, to what."""
 
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Model
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from directory import search
 from directory.models import (
@@ -27,11 +23,11 @@ from directory.models import (
     Place,
     Term,
 )
+from makeworks.lib.images import PHOTO, image_intake, image_thumbnail, stored_image_reencoded
 from makeworks.lib.text import fold
 
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
-MAX_PHOTO_PIXELS = 40_000_000
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+MAX_PHOTO_BYTES = PHOTO.max_bytes
+MAX_PHOTO_PIXELS = PHOTO.max_pixels
 THUMBNAIL_SIZE = (480, 360)
 
 # Who made a change: a person (the request's user, signed in or not) or None for the system itself.
@@ -221,32 +217,6 @@ def listings_bulk_create(*, listings: Sequence[Listing], terms: Sequence[Sequenc
     return len(created)
 
 
-def _validated_image(upload: UploadedFile) -> Image.Image:
-    """Open an upload as a raster photo or raise ValidationError saying what is wrong with it."""
-    if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError(_("The photo is larger than 10 MB."), code="too_large")
-    head = upload.read(512)
-    upload.seek(0)
-    # Named apart from other unreadable files because people expect a drawing to work as a picture.
-    if (upload.name or "").lower().endswith((".svg", ".svgz")) or head.lstrip().startswith(
-        (b"<", b"\xef\xbb\xbf<")
-    ):
-        raise ValidationError(
-            _("SVG drawings cannot be used as photos. Upload a JPEG, PNG, WebP or GIF image."), code="svg"
-        )
-    try:
-        image = Image.open(upload)
-        # Reading the size and format does not decode pixels, so a decompression bomb is refused here.
-        if image.width * image.height > MAX_PHOTO_PIXELS:
-            raise ValidationError(_("The photo has more than 40 megapixels."), code="too_many_pixels")
-        if image.format not in PHOTO_FORMATS:
-            raise ValidationError(_("Photos must be JPEG, PNG, WebP or GIF images."), code="bad_format")
-        image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError(_("This file is not an image we can read."), code="not_an_image") from None
-    return image
-
-
 @transaction.atomic
 def photo_add(
     *,
@@ -256,24 +226,45 @@ def photo_add(
     position: int | None = None,
     actor: Actor = None,
 ) -> ListingPhoto:
-    """Store a checked photo with its thumbnail; it goes last unless a position is given."""
-    image = _validated_image(upload)
-    upload.seek(0)
-    thumb = ImageOps.exif_transpose(image).convert("RGB")
-    thumb.thumbnail(THUMBNAIL_SIZE)
-    buffer = io.BytesIO()
-    thumb.save(buffer, "JPEG", quality=82, optimize=True)
+    """Store a photo as makeworks.lib.images re-encodes it (the upload itself, with its EXIF location and
+    author, is never kept), with its thumbnail; it goes last unless a position is given."""
+    clean = image_intake(upload, what=_("The photo"))
+    thumb = image_thumbnail(clean, size=THUMBNAIL_SIZE)
     position = listing.photos.count() if position is None else position
     photo = ListingPhoto(listing=listing, alt_text=alt_text or listing.name, position=position)
-    name = upload.name or "photo"
-    photo.image.save(name, upload, save=False)
-    photo.thumbnail.save(f"thumb-{position}.jpg", ContentFile(buffer.getvalue()), save=False)
+    photo.image.save(clean.name, clean.as_file(), save=False)
+    photo.thumbnail.save(thumb.name, thumb.as_file(), save=False)
     photo.save()
     if actor is not None:
         change_record(
-            listing=listing, action=ChangeAction.PHOTO_ADDED, actor=actor, changes={"photo": [None, name]}
+            listing=listing,
+            action=ChangeAction.PHOTO_ADDED,
+            actor=actor,
+            changes={"photo": [None, photo.image.name]},
         )
     return photo
+
+
+@transaction.atomic
+def photo_reencode(*, photo: ListingPhoto) -> bool:
+    """Replace a photo stored as it was uploaded (before every upload was re-encoded, so with its EXIF)
+    by its re-encoded copy and a new thumbnail. False when it already is one."""
+    clean = stored_image_reencoded(photo.image, what=_("The photo"))
+    if clean is None:
+        return False
+    thumb = image_thumbnail(clean, size=THUMBNAIL_SIZE)
+    old = [(file.storage, str(file.name)) for file in (photo.image, photo.thumbnail) if file]
+    photo.image.save(clean.name, clean.as_file(), save=False)
+    photo.thumbnail.save(thumb.name, thumb.as_file(), save=False)
+    photo.save(update_fields=["image", "thumbnail", "width", "height"])
+
+    # The originals go once the new names are committed, so a rollback never leaves a row without a file.
+    def delete_originals() -> None:
+        for storage, name in old:
+            storage.delete(name)
+
+    transaction.on_commit(delete_originals)
+    return True
 
 
 @transaction.atomic

@@ -1,10 +1,11 @@
 """An optional online geocoder: a Nominatim-compatible `search` endpoint, asked only when configured."""
 
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+
+from makeworks.lib import safe_json
 
 MAX_RESPONSE_BYTES = 256 * 1024
 
@@ -32,7 +33,7 @@ def geocode(
             body = response.read(MAX_RESPONSE_BYTES + 1)
         if len(body) > MAX_RESPONSE_BYTES:
             return None
-        results = json.loads(body)
+        results = safe_json.loads(body)
         first = results[0]
         latitude, longitude = float(first["lat"]), float(first["lon"])
     except (OSError, ValueError, KeyError, IndexError, TypeError, urllib.error.URLError):

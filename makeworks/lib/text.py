@@ -30,3 +30,15 @@ def trigram_similarity(a: str, b: str) -> float:
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / len(ta | tb)
+
+
+# Characters that reorder the text around them without being seen (embeddings, overrides, isolates and
+# marks), so a name can display as something else than it is, or spill its direction into the page.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_TABLE = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def strip_bidi(text: str) -> str:
+    """`text` without Unicode bidirectional control characters. Names and titles need none: a browser
+    lays out right-to-left letters by themselves, and each name is shown in its own element."""
+    return text.translate(_BIDI_TABLE)

@@ -5,23 +5,31 @@ Verifying may fetch documents from other servers, so it runs before any transact
 write that follows is atomic.
 """
 
+import io
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from badges.openbadges.baking import BakingError, bake_png, bake_svg, unbake_png, unbake_svg
 from badges.openbadges.recipient import identity_matches
+from badges.openbadges.svg import UnsafeSvg, sanitize_svg
+from badges.services.issuers import BADGE_IMAGE
+from makeworks.lib.images import image_intake
 from passport import selectors
 from passport.models import ExternalBadge, ExternalSource, ExternalState, Passport, Visibility
 from passport.services.passports import files_delete_on_commit
 from passport.verification import (
     MAX_TEXT_LENGTH,
+    PNG_SIGNATURE,
     Fetcher,
     VerificationReport,
     badge_verify,
@@ -88,6 +96,27 @@ def _moment(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _baked_text(image: bytes) -> str:
+    """What a baked image carries (its JWS, for a signed badge); only called once it verified."""
+    if image.startswith(PNG_SIGNATURE):
+        return unbake_png(image) or ""
+    return unbake_svg(image.decode("utf-8")) or ""
+
+
+def _stored_image(image: bytes, baked: str) -> "ContentFile[bytes] | None":
+    """The given baked badge as it is kept: a PNG re-encoded by the one image intake (no EXIF, text
+    chunks or appended data) and baked again with what it carried; an SVG only once sanitize_svg passes
+    it, baked again too. None for an SVG that does not pass: the badge itself is kept, not the file."""
+    if image.startswith(PNG_SIGNATURE):
+        clean = image_intake(io.BytesIO(image), what=_("The badge image"), limits=BADGE_IMAGE)
+        return ContentFile(bake_png(clean.content, baked), name=clean.name)
+    try:
+        svg = bake_svg(sanitize_svg(image), baked)
+    except (UnsafeSvg, BakingError):
+        return None
+    return ContentFile(svg.encode("utf-8"), name=f"{secrets.token_hex(8)}.svg")
 
 
 def _read_upload(image: UploadedFile) -> bytes:
@@ -176,8 +205,9 @@ def external_badge_add(
             checked_at=now or timezone.now(),
             visibility=Visibility.PRIVATE,
         )
-        if image is not None:
-            badge.source_image.save(image.name or "badge", image, save=False)
+        kept = _stored_image(image_bytes, _baked_text(image_bytes)) if image is not None else None
+        if kept is not None:
+            badge.source_image.save(str(kept.name), kept, save=False)
             stored = badge.source_image
             try:
                 badge.save()

@@ -13,10 +13,10 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from directory.models import Listing
 from directory.search import resolve_near
+from makeworks.lib.images import CleanImage, image_intake, stored_image_reencoded
 from makeworks.lib.text import fold
 from passport import selectors
 from passport.models import (
@@ -29,9 +29,6 @@ from passport.models import (
     Visibility,
 )
 
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
-IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_PROJECT_IMAGES = 6
 MAX_PROJECT_LINKS = 10
 # Path words under /p/ that are pages of their own, so no member may take them as a handle.
@@ -64,32 +61,6 @@ def passport_ensure(*, user: User) -> Passport:
     return Passport.objects.create(user=user, handle=_free_handle(base), display_name=display_name)
 
 
-def _checked_image(upload: UploadedFile, *, what: str) -> None:
-    """Raise ValidationError unless `upload` is a raster image Pillow reads, of a sane size."""
-    if upload.size is not None and upload.size > MAX_IMAGE_BYTES:
-        raise ValidationError(_("%(what)s is larger than 10 MB.") % {"what": what}, code="too_large")
-    head = upload.read(512)
-    upload.seek(0)
-    if (upload.name or "").lower().endswith((".svg", ".svgz")) or head.lstrip().startswith(
-        (b"<", b"\xef\xbb\xbf<")
-    ):
-        raise ValidationError(
-            _("SVG drawings cannot be used here. Upload a JPEG, PNG, WebP or GIF image."), code="svg"
-        )
-    try:
-        image = Image.open(upload)
-        # The size is read without decoding pixels, so a decompression bomb is refused before it expands.
-        if image.width * image.height > MAX_IMAGE_PIXELS:
-            raise ValidationError(_("The image has more than 40 megapixels."), code="too_many_pixels")
-        if image.format not in IMAGE_FORMATS:
-            raise ValidationError(_("Images must be JPEG, PNG, WebP or GIF."), code="bad_format")
-        image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError(_("This file is not an image we can read."), code="not_an_image") from None
-    finally:
-        upload.seek(0)
-
-
 def files_delete_on_commit(files: Iterable[FieldFile]) -> None:
     """Remove stored files once the transaction commits, so a rollback never leaves a row without its file."""
     stored = [(file.storage, str(file.name)) for file in files if file and file.name]
@@ -99,6 +70,27 @@ def files_delete_on_commit(files: Iterable[FieldFile]) -> None:
             storage.delete(name)
 
     transaction.on_commit(delete)
+
+
+@transaction.atomic
+def passport_images_reencode(*, passport: Passport) -> int:
+    """Replace the member's photo and project images stored as they were uploaded (before every upload
+    was re-encoded, so with their EXIF) by re-encoded copies; how many were replaced."""
+    replaced = 0
+    clean = stored_image_reencoded(passport.photo, what=_("The photo"))
+    if clean is not None:
+        files_delete_on_commit([passport.photo])
+        passport.photo.save(clean.name, clean.as_file(), save=False)
+        passport.save(update_fields=["photo"])
+        replaced += 1
+    for image in ProjectImage.objects.filter(project__passport=passport):
+        clean = stored_image_reencoded(image.image, what=_("The image"))
+        if clean is not None:
+            files_delete_on_commit([image.image])
+            image.image.save(clean.name, clean.as_file(), save=False)
+            image.save(update_fields=["image", "width", "height"])
+            replaced += 1
+    return replaced
 
 
 @transaction.atomic
@@ -131,9 +123,10 @@ def passport_update(
         errors["display_name"] = [_("Say what name to show.")]
     if visibility not in Visibility.values:
         errors["visibility"] = [_("Choose who can see your passport.")]
+    clean_photo: CleanImage | None = None
     if photo is not None:
         try:
-            _checked_image(photo, what=_("The photo"))
+            clean_photo = image_intake(photo, what=_("The photo"))
         except ValidationError as error:
             errors["photo"] = error.messages
     if errors:
@@ -150,8 +143,9 @@ def passport_update(
     if (photo is not None or remove_photo) and passport.photo:
         files_delete_on_commit([passport.photo])
         passport.photo = None
-    if photo is not None:
-        passport.photo.save(photo.name or "photo", photo, save=False)
+    if clean_photo is not None:
+        # The re-encoded photo only: the upload may carry where it was taken and by whom.
+        passport.photo.save(clean_photo.name, clean_photo.as_file(), save=False)
     passport.save()
     return passport
 
@@ -241,9 +235,10 @@ def project_add(
     cleaned_links = _checked_links(links)
     if len(images) > MAX_PROJECT_IMAGES:
         raise ValidationError({"images": [_("Add at most %(max)d images.") % {"max": MAX_PROJECT_IMAGES}]})
+    cleaned: list[CleanImage] = []
     for upload in images:
         try:
-            _checked_image(upload, what=_("The image %(name)s") % {"name": upload.name})
+            cleaned.append(image_intake(upload, what=_("The image %(name)s") % {"name": upload.name}))
         except ValidationError as error:
             raise ValidationError({"images": error.messages}) from None
     project = ExperienceProject.objects.create(
@@ -251,9 +246,9 @@ def project_add(
     )
     stored: list[FieldFile] = []
     try:
-        for upload in images:
+        for clean in cleaned:
             image = ProjectImage(project=project, alt_text=image_description.strip()[:200] or title.strip())
-            image.image.save(upload.name or "image", upload, save=False)
+            image.image.save(clean.name, clean.as_file(), save=False)
             stored.append(image.image)
             image.save()
     except Exception:

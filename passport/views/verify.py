@@ -23,6 +23,7 @@ from badges import selectors as badge_selectors
 from badges.models import Endorsement
 from makeworks.lib.ratelimit import Limit, attempt_allowed
 from makeworks.lib.requests import client_address
+from makeworks.lib.text import strip_bidi
 from passport.verification import CHECKS, Check, VerificationReport, badge_verify
 from passport.verify_forms import VerifyForm
 
@@ -189,12 +190,12 @@ def badge_facts(report: VerificationReport) -> BadgeFacts | None:
     criteria_url = _web_link(criteria.get("id") if isinstance(criteria, dict) else criteria)
     narrative = _text(criteria.get("narrative")) if isinstance(criteria, dict) else ""
     return BadgeFacts(
-        name=_text(badge_class.get("name")),
+        name=strip_bidi(_text(badge_class.get("name"))),
         description=_text(badge_class.get("description")),
         image=_image(badge_class.get("image")),
         criteria_url=criteria_url,
         criteria_narrative=narrative,
-        issuer_name=_text(issuer.get("name")),
+        issuer_name=strip_bidi(_text(issuer.get("name"))),
         issuer_url=_web_link(issuer.get("url")),
         issuer_email=_text(issuer.get("email")),
         issued_on=_moment(assertion.get("issuedOn")),

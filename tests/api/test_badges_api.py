@@ -2,13 +2,16 @@
 with the `manage` scope of the issuer's own key, or as a signed-in editor with a CSRF token."""
 
 import base64
+import io
 
 import pytest
+from PIL import Image, PngImagePlugin
 from rest_framework.test import APIClient
 
 from badges.models import AuditAction, AuditEntry, BadgeClass, Issuer, IssuerRole
 from tests.api.conftest import bearer
 from tests.factories import IssuerMembershipFactory, badge_png
+from tests.images import AUTHOR, assert_carries_nothing_but_pixels, zip_archive
 
 NEW_CLASS = {
     "name": "CNC router",
@@ -115,3 +118,20 @@ def test_staff_role_may_not_create_badge_classes(issuer_a: Issuer, client_api: A
     answer = client_api.post(classes_url(issuer_a), NEW_CLASS, format="json")
     assert answer.status_code == 403
     assert "As staff of" in answer.json()["message"]
+
+
+def test_a_badge_class_png_sent_with_author_text_and_an_appended_zip_is_stored_and_served_clean(
+    issuer_a: Issuer, manage_key_a: str, client_api: APIClient
+) -> None:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", AUTHOR)
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "teal").save(buffer, "PNG", pnginfo=info)
+    png = buffer.getvalue() + zip_archive()
+    body = NEW_CLASS | {"image": "data:image/png;base64," + base64.b64encode(png).decode()}
+
+    answer = client_api.post(classes_url(issuer_a), body, format="json", **bearer(manage_key_a))
+
+    assert answer.status_code == 201, answer.json()
+    served = client_api.get(answer.json()["image"].removeprefix("https://makeworks.example"))
+    assert_carries_nothing_but_pixels(served.getvalue())

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from badges import selectors, services
 from badges.models import BadgeClass, Issuer, SigningKey, SigningKeyStatus
@@ -171,12 +171,20 @@ def test_a_key_stored_under_another_secret_is_explained(settings: Any):
         services.signing_key_private_pem(key=selectors.active_signing_key(issuer))
 
 
-def test_a_badge_class_with_a_png_image_keeps_it_byte_for_byte():
-    image = badge_png("#c1121f")
-    badge_class = BadgeClassFactory.create(image=upload(image))
+def test_a_badge_class_png_keeps_its_picture_and_loses_its_text_chunks_and_trailing_data():
+    original = Image.open(io.BytesIO(badge_png("#c1121f")))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Jane Maker")
+    buffer = io.BytesIO()
+    original.save(buffer, "PNG", pnginfo=info)
+    badge_class = BadgeClassFactory.create(image=upload(buffer.getvalue() + b"PK\x03\x04 a zip"))
 
     with badge_class.image.open("rb") as stored:
-        assert stored.read() == image
+        content = stored.read()
+    assert b"Jane Maker" not in content
+    assert content.endswith(b"IEND\xaeB`\x82")
+    with Image.open(io.BytesIO(content)) as kept:
+        assert kept.convert("RGBA").tobytes() == original.convert("RGBA").tobytes()
     assert str(badge_class.image.name).endswith(".png")
 
 

@@ -2,6 +2,7 @@
 kept as history and every refused input explained without losing what was typed."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -14,6 +15,7 @@ from directory.models import ChangeAction, Listing, ListingPhoto, ListingStatus
 from tests.directory.conftest import Catalogue
 from tests.directory.test_permissions import edit_form_data
 from tests.factories import ListingFactory
+from tests.images import assert_carries_nothing_but_pixels, located_jpeg, media_files_linked, zip_archive
 
 CLEAN_LINKS = "https://www.instagram.com/clydeplywood"
 
@@ -130,7 +132,7 @@ def test_an_owner_adds_and_removes_a_photo_and_both_are_in_the_history(
         (SimpleUploadedFile("big.jpg", b"\xff" * (10 * 1024 * 1024 + 1)), "The photo is larger than 10 MB."),
         (
             SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>'),
-            "SVG drawings cannot be used as photos.",
+            "SVG drawings cannot be used here.",
         ),
     ],
     ids=["not an image", "over 10 MB", "svg"],
@@ -207,3 +209,39 @@ def test_a_listing_called_new_does_not_hide_the_add_a_listing_page(
 
     assert listing.slug == "new-2"
     assert client.get(listing.get_absolute_url()).status_code == 200
+
+
+def test_a_photo_from_a_phone_is_published_without_its_location_author_or_appended_zip(
+    owner_client: Client, catalogue: Catalogue, settings: object
+) -> None:
+    upload = SimpleUploadedFile("at home.jpg", located_jpeg(trailing=zip_archive()), "image/jpeg")
+    owner_client.post(
+        reverse("directory:listing_photos", args=[catalogue.clyde.slug]),
+        {"image": upload, "alt_text": "Floor"},
+    )
+
+    page = Client().get(reverse("directory:listing", args=[catalogue.clyde.slug]))
+    api = Client().get(f"/api/v1/listings/{catalogue.clyde.slug}/").json()
+    linked = media_files_linked(
+        page.content, also=[p[k] for p in api["photos"] for k in ("image", "thumbnail")]
+    )
+    stored = ListingPhoto.objects.get(listing=catalogue.clyde)
+    files = {stored.image.path, stored.thumbnail.path}
+
+    assert {str(path) for path in linked} == files
+    for path in files:
+        assert_carries_nothing_but_pixels(Path(path).read_bytes())
+    # Nothing else was written: no original kept beside the published copies.
+    assert {str(path) for path in Path(stored.image.path).parent.iterdir()} == files
+
+
+def test_bidi_controls_typed_into_a_listing_name_never_reach_the_page(
+    owner_client: Client, catalogue: Catalogue
+) -> None:
+    edit(owner_client, catalogue, name="Clyde \u202eskroW doowylP\u202c \u2066Works\u2069\u200e")
+
+    catalogue.clyde.refresh_from_db()
+    assert catalogue.clyde.name == "Clyde skroW doowylP Works"
+    page = Client().get(reverse("directory:listing", args=[catalogue.clyde.slug])).content.decode()
+    assert "Clyde skroW doowylP Works" in page
+    assert not {"\u202e", "\u202c", "\u2066", "\u2069", "\u200e"} & set(page)

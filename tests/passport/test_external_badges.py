@@ -5,6 +5,7 @@ daily re-verification flags a badge its issuer revoked or that expired.
 The other issuer is a small HTTP server on 127.0.0.1 (ExternalIssuer below), reached through safe_fetch
 as any remote issuer is; VERIFY_ALLOW_LOOPBACK lets it through except in the SSRF tests."""
 
+import io
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image, PngImagePlugin
 
 from badges.models import BadgeClass
 from badges.openbadges import baking, documents, recipient, signing
@@ -31,6 +33,7 @@ from passport.services.external_badges import external_badge_add, external_badge
 from passport.services.passports import passport_ensure, passport_update
 from passport.tasks import reverify_all_external_badges
 from tests.factories import UserFactory, badge_png
+from tests.images import AUTHOR, zip_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -408,3 +411,35 @@ def test_a_public_external_badge_is_found_by_its_skill(
     for skill in ("WELDING", "w-101", "http://data.europa.eu/esco/skill/welding"):
         assert list(maker_search(MakerSearch(skill=skill))) == [passport]
     assert list(maker_search(MakerSearch(skill="weld"))) == []
+
+
+def test_bidi_controls_in_another_issuers_badge_and_issuer_names_are_not_shown(
+    passport: Passport, other_issuer: ExternalIssuer
+) -> None:
+    other_issuer.served["/class"][1]["name"] = "MIG \u202egnidlew\u202c"
+    other_issuer.served["/issuer"][1]["name"] = "\u2067Makerspace Lisboa\u2069"
+
+    badge = external_badge_add(passport=passport, url=other_issuer.hosted(MEMBER_EMAIL))
+
+    assert (badge.name, badge.issuer_name) == ("MIG gnidlew", "Makerspace Lisboa")
+
+
+def test_a_baked_badge_image_is_kept_re_encoded_with_its_badge_and_nothing_else(
+    client: Client, member: User, passport: Passport, other_issuer: ExternalIssuer
+) -> None:
+    jws = other_issuer.signed(MEMBER_EMAIL)
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", AUTHOR)
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(badge_png())).save(buffer, "PNG", pnginfo=info)
+    given = baking.bake_png(buffer.getvalue(), jws) + zip_archive()
+    client.force_login(member)
+
+    client.post(
+        reverse("passport_site:badge_add"), {"badge": "", "image": SimpleUploadedFile("w.png", given)}
+    )
+
+    stored = ExternalBadge.objects.get(passport=passport).source_image.read()
+    assert baking.unbake_png(stored) == jws
+    assert AUTHOR.encode() not in stored
+    assert b"PK\x03\x04" not in stored

@@ -390,3 +390,24 @@ def test_a_signed_badge_shaped_unlike_any_badge_gets_a_report_not_an_error(
 
     assert response.status_code == 200
     assert "This badge is not valid" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    "badge",
+    [
+        '{"id": ' * 5000 + '"x"' + "}" * 5000,
+        "eyJhbGciOiJSUzI1NiJ9."
+        + base64.urlsafe_b64encode(b"[" * 20_000 + b"]" * 20_000).decode().rstrip("=")
+        + ".c2lnbmF0dXJl",
+    ],
+    ids=["assertion-json", "jws-payload"],
+)
+def test_json_nested_thousands_deep_gets_a_report_saying_so_not_an_error(
+    client: Client, db: None, badge: str
+) -> None:
+    response = verify(client, badge=badge)
+
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "This badge is not valid" in text
+    assert "nested more than 32 levels deep" in text
