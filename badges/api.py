@@ -30,9 +30,9 @@ from badges.serializers import (
 from badges.services.endorsements import endorsement_give, endorsement_withdraw
 from badges.services.issuers import badge_class_update
 from directory.models import Listing, ListingKind
-from makeworks.api_base import HasCredentials, PublicCacheMixin, actor
-from makeworks.api_errors import error_responses
-from makeworks.api_grants import key_grant
+from makeworks.lib.api.base import HasCredentials, PublicCacheMixin, actor
+from makeworks.lib.api.errors import error_responses
+from makeworks.lib.api.grants import key_grant
 
 TAG = "Badges"
 BADGE_CLASS_EXAMPLE = {

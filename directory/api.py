@@ -26,8 +26,8 @@ from directory.serializers import (
     TaxonomySerializer,
     TermSerializer,
 )
-from makeworks.api_base import IdCursorPagination, PublicCacheMixin
-from makeworks.api_errors import PageNotFound, error_responses
+from makeworks.lib.api.base import IdCursorPagination, PublicCacheMixin
+from makeworks.lib.api.errors import PageNotFound, error_responses
 
 TAG = "Directory"
 SEARCH_PARAMS = ("q", "kind", "node", *TERM_PARAMS, "near", "radius", "sort", "page")

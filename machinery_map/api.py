@@ -31,9 +31,9 @@ from machinery_map.serializers import (
     MachineWriteSerializer,
     ManufacturingProcessSerializer,
 )
-from makeworks.api_base import HasCredentials, IdCursorPagination, PublicCacheMixin, actor
-from makeworks.api_errors import NON_FIELD, error_responses
-from makeworks.api_grants import key_grant
+from makeworks.lib.api.base import HasCredentials, IdCursorPagination, PublicCacheMixin, actor
+from makeworks.lib.api.errors import NON_FIELD, error_responses
+from makeworks.lib.api.grants import key_grant
 
 TAG = "Map of Machinery"
 # The query parameters of the /machines/ page that filter machines, by the same names.

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from badges.api import require_issuer_action
 from badges.models import BadgeClass, Issuer
 from badges.permissions import IssuerAction
-from makeworks.api_base import (
+from makeworks.lib.api.base import (
     CredentialsRequired,
     HasCredentials,
     IdCursorPagination,
@@ -31,9 +31,9 @@ from makeworks.api_base import (
     PublicCacheMixin,
     actor,
 )
-from makeworks.api_errors import NON_FIELD, PayloadTooLarge, error_responses
-from makeworks.api_idempotency import idempotent
-from makeworks.api_parsers import BoundedJSONParser
+from makeworks.lib.api.errors import NON_FIELD, PayloadTooLarge, error_responses
+from makeworks.lib.api.idempotency import idempotent
+from makeworks.lib.api.parsers import BoundedJSONParser
 from passport import selectors, services
 from passport.forms import MakerSearchForm
 from passport.models import Assertion, Passport, VerificationType, Visibility
