@@ -14,7 +14,13 @@ from rest_framework.response import Response
 
 from directory.models import Listing, ListingKind, ListingStatus, Node, Term, Vocabulary
 from directory.search import SearchParamsError, parse_search_params, search_listings
-from directory.search.params import MAX_FILTER_VALUES, MAX_QUERY_LENGTH, TERM_PARAMS
+from directory.search.params import (
+    DEFAULT_RADIUS_KM,
+    MAX_FILTER_VALUES,
+    MAX_QUERY_LENGTH,
+    MAX_RADIUS_KM,
+    TERM_PARAMS,
+)
 from directory.serializers import (
     ListingDetailSerializer,
     ListingFilterSerializer,
@@ -26,6 +32,7 @@ from directory.serializers import (
 )
 from makeworks.lib.api.base import IdCursorPagination, PublicCacheMixin
 from makeworks.lib.api.errors import PageNotFound, error_responses
+from makeworks.lib.api.parameters import near_parameters
 
 TAG = "Directory"
 SEARCH_PARAMS = ("q", "kind", "node", *TERM_PARAMS, "near", "radius", "sort", "page")
@@ -128,18 +135,7 @@ class ListingSearchView(PublicCacheMixin, generics.GenericAPIView):
                     TERM_PARAMS, ("plywood", "cnc-milling", "furniture", "prototyping"), strict=True
                 )
             ],
-            OpenApiParameter(
-                "near",
-                OpenApiTypes.STR,
-                description="A place name or coordinates (`55.86,-4.25`).",
-                examples=[OpenApiExample("place", value="Glasgow")],
-            ),
-            OpenApiParameter(
-                "radius",
-                OpenApiTypes.NUMBER,
-                description="Kilometres around `near` (default 25, at most 500).",
-                examples=[OpenApiExample("radius", value=25)],
-            ),
+            *near_parameters(default_km=DEFAULT_RADIUS_KM, max_km=MAX_RADIUS_KM),
             OpenApiParameter(
                 "sort",
                 OpenApiTypes.STR,

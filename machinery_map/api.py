@@ -34,6 +34,7 @@ from machinery_map.serializers import (
 from makeworks.lib.api.base import HasCredentials, IdCursorPagination, PublicCacheMixin, actor
 from makeworks.lib.api.errors import NON_FIELD, error_responses
 from makeworks.lib.api.grants import key_grant
+from makeworks.lib.api.parameters import near_parameters
 
 TAG = "Map of Machinery"
 # The query parameters of the /machines/ page that filter machines, by the same names.
@@ -271,19 +272,8 @@ def _slug_parameter(name: str, description: str, example: str) -> OpenApiParamet
                 description="Build volume at least this large, in litres (up to three decimals).",
                 examples=[OpenApiExample("volume", value=5)],
             ),
-            OpenApiParameter(
-                "near",
-                OpenApiTypes.STR,
-                description="A place name or coordinates (`55.86,-4.25`): only hubs within `radius`.",
-                examples=[OpenApiExample("place", value="Glasgow")],
-            ),
-            OpenApiParameter(
-                "radius",
-                OpenApiTypes.NUMBER,
-                description=(
-                    f"Kilometres around `near` (default {DEFAULT_RADIUS_KM:g}, at most {MAX_RADIUS_KM:g})."
-                ),
-                examples=[OpenApiExample("radius", value=25)],
+            *near_parameters(
+                default_km=DEFAULT_RADIUS_KM, max_km=MAX_RADIUS_KM, near_note=": only hubs within `radius`"
             ),
         ],
         responses={200: MachineListSerializer(many=True), **error_responses(400, 429)},

@@ -31,9 +31,10 @@ from makeworks.lib.api.base import (
 )
 from makeworks.lib.api.errors import NON_FIELD, PayloadTooLarge, error_responses
 from makeworks.lib.api.idempotency import idempotent
+from makeworks.lib.api.parameters import near_parameters
 from makeworks.lib.api.parsers import BoundedJSONParser
 from passport import selectors, services
-from passport.forms import MakerSearchForm
+from passport.forms import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MakerSearchForm
 from passport.models import Assertion, Passport, VerificationType, Visibility
 from passport.serializers import (
     AssertionFilterSerializer,
@@ -406,18 +407,7 @@ class PassportSearchView(PublicCacheMixin, generics.GenericAPIView):
                 description="Only holders of a badge of this class (its public id).",
                 examples=[OpenApiExample("class", value="q3dFq0c2rJ7gmRz2sUd2nA")],
             ),
-            OpenApiParameter(
-                "near",
-                OpenApiTypes.STR,
-                description="A town or city, or coordinates (`55.86,-4.25`).",
-                examples=[OpenApiExample("place", value="Glasgow")],
-            ),
-            OpenApiParameter(
-                "radius",
-                OpenApiTypes.INT,
-                description="Kilometres around `near` (default 25).",
-                examples=[OpenApiExample("radius", value=25)],
-            ),
+            *near_parameters(default_km=DEFAULT_RADIUS_KM, max_km=MAX_RADIUS_KM, whole_km=True),
             OpenApiParameter(
                 "page",
                 OpenApiTypes.INT,
