@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class KeyGrant:
     """What an API key may do, as authentication hands it to the views in `request.auth`: plain values,
-    so the apps ask badges.permissions without importing the partners app that stores keys."""
+    so the domains ask badges.permissions without importing the front door (api/) that stores keys."""
 
     key_id: int
     prefix: str

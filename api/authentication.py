@@ -8,9 +8,9 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
-from makeworks.api_grants import KeyGrant
-from partners import selectors, services
-from partners.models import APIKeyStatus
+from api.keys import selectors, services
+from api.keys.models import APIKeyStatus
+from makeworks.lib.api.grants import KeyGrant
 
 
 class APIKeyAuthentication(BaseAuthentication):

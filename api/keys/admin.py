@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from partners import services
-from partners.models import APIKey, APIKeyScope
+from api.keys import services
+from api.keys.models import APIKey, APIKeyScope
 
 
 class APIKeyCreateForm(forms.ModelForm):

@@ -1,15 +1,16 @@
-"""/api/: version 1 of the partner API, built from each app's api module, its OpenAPI schema, and the
-Swagger UI and Redoc pages that read it (served from our own static files)."""
+"""/api/: version 1 of the partner API, built from each domain's api module (and the front door's own
+key endpoint), its OpenAPI schema, and the Swagger UI and Redoc pages that read it (served from our own
+static files)."""
 
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from api.docs import RedocView, SwaggerView
+from api.errors import not_found
+from api.keys import api as keys_api
 from badges import api as badges_api
 from directory import api as directory_api
 from machinery_map import api as machinery_map_api
-from makeworks.api_docs import RedocView, SwaggerView
-from makeworks.api_errors import not_found
-from partners import api as partners_api
 from passport import api as passport_api
 
 v1: list[URLPattern | URLResolver] = [
@@ -17,7 +18,7 @@ v1: list[URLPattern | URLResolver] = [
     *badges_api.urlpatterns,
     *passport_api.urlpatterns,
     *machinery_map_api.urlpatterns,
-    *partners_api.urlpatterns,
+    *keys_api.urlpatterns,
 ]
 
 app_name = "api"

@@ -2,27 +2,26 @@
 answers what the first one did and creates nothing; the same key with another request is a 409.
 
 The first answer is stored in the same transaction as what it created, so either both exist or
-neither does. Where answers are stored is a setting (API_IDEMPOTENCY_STORE), as the apps that offer
-idempotent endpoints may not import the partners app that keeps API keys.
+neither does. Where answers are stored is handed in by the front door (api.apps installs
+api.idempotency's database store at start-up), as the domains that offer idempotent endpoints may not
+import the front door that keeps API keys.
 """
 
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Protocol
 
 import orjson
-from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from makeworks.api_errors import Conflict
-from makeworks.api_grants import KeyGrant, key_grant
+from makeworks.lib.api.errors import Conflict
+from makeworks.lib.api.grants import KeyGrant, key_grant
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -45,10 +44,18 @@ class IdempotencyStore(Protocol):
         """Store an answer; raises IntegrityError when one exists already for the same keys."""
 
 
-@cache
+_installed: list[IdempotencyStore] = []
+
+
+def install_store(store: IdempotencyStore) -> None:
+    """Where answers are kept from now on: called once, by the front door's AppConfig.ready."""
+    _installed[:] = [store]
+
+
 def _store() -> IdempotencyStore:
-    store: IdempotencyStore = import_string(settings.API_IDEMPOTENCY_STORE)
-    return store
+    if not _installed:
+        raise ImproperlyConfigured("No Idempotency-Key store installed: is the `api` app in INSTALLED_APPS?")
+    return _installed[0]
 
 
 def _fingerprint(request: Request) -> str:

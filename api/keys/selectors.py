@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import re
 
-from partners.models import APIKey
+from api.keys.models import APIKey
 
 KEY_PATTERN = re.compile(r"^(mw_live_[0-9a-f]{8})_([A-Za-z0-9_-]{20,100})$")
 

@@ -1,4 +1,4 @@
-"""Writes of the partners app: API keys and the answers kept for Idempotency-Key retries."""
+"""Writes of the API keys app (api.keys): API keys and the answers kept for Idempotency-Key retries."""
 
 import secrets
 from collections.abc import Iterable
@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.keys.models import APIKey, APIKeyScope, IdempotencyRecord
+from api.keys.selectors import secret_hash
 from badges import permissions as badge_permissions
 from badges.models import Issuer
 from badges.permissions import IssuerAction
-from partners.models import APIKey, APIKeyScope, IdempotencyRecord
-from partners.selectors import secret_hash
 
 KEY_PREFIX = "mw_live_"
 SECRET_BYTES = 32

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from makeworks.api_grants import is_anonymous
+from makeworks.lib.api.grants import is_anonymous
 
 
 class StrictCharField(serializers.CharField):

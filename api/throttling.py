@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.throttling import BaseThrottle
 
-from makeworks.api_grants import is_anonymous, key_grant
+from makeworks.lib.api.grants import is_anonymous, key_grant
 from makeworks.lib.ratelimit import Limit, attempt_allowed
 from makeworks.lib.requests import client_address
 

@@ -1,13 +1,14 @@
-"""The store makeworks.api_idempotency keeps Idempotency-Key answers in (settings.API_IDEMPOTENCY_STORE)."""
+"""Where makeworks.lib.api.idempotency keeps Idempotency-Key answers: the database, next to the API keys
+they belong to. api.apps installs STORE at start-up."""
 
 from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from makeworks.api_idempotency import StoredResponse
-from partners import services
-from partners.models import IdempotencyRecord
+from api.keys import services
+from api.keys.models import IdempotencyRecord
+from makeworks.lib.api.idempotency import StoredResponse
 
 # A retry comes within minutes or hours; after a day, a key may be used again for a new request.
 RETENTION = timedelta(hours=24)

@@ -8,11 +8,11 @@ from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.keys.models import APIKey
 from badges.models import Issuer
-from makeworks.api_base import ModelSerializer
-from makeworks.api_errors import error_responses
-from makeworks.api_grants import key_grant
-from partners.models import APIKey
+from makeworks.lib.api.base import ModelSerializer
+from makeworks.lib.api.errors import error_responses
+from makeworks.lib.api.grants import key_grant
 
 
 class APIKeySerializer(ModelSerializer[APIKey]):

@@ -2,7 +2,7 @@
 
 A key is `<prefix>_<secret>`; the prefix (`mw_live_` and 8 hex digits) is stored and shown in full so a
 leaked key can be recognised and found, the secret only as its SHA-256 hash. Writes go through
-partners.services.
+api.keys.services.
 """
 
 from django.conf import settings

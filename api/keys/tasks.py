@@ -1,9 +1,9 @@
-"""The partners app's Celery tasks. Each calls a service and does no harm run twice."""
+"""The API keys app's Celery tasks. Each calls a service and does no harm run twice."""
 
 from celery import shared_task
 
-from partners import services
-from partners.idempotency import RETENTION
+from api.idempotency import RETENTION
+from api.keys import services
 
 
 @shared_task

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from api.keys import services
 from badges.models import Issuer
-from partners import services
 
 
 class Command(BaseCommand):
