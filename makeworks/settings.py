@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "passport",
     "partners",
     "machinery_map",
+    # Front-door tier: may import every domain; no domain imports it.
+    "console",
 ]
 
 MIDDLEWARE = [
