@@ -13,7 +13,7 @@ from pytest_django.fixtures import Settings
 from badges import permissions
 from badges.models import Issuer, IssuerMembership
 from directory.models import ListingKind
-from passport.management.commands.seed_badges import DEMO_ACCOUNTS, DEMO_PASSWORD
+from passport.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.factories import IssuerFactory, ListingFactory
 
 pytestmark = pytest.mark.django_db
