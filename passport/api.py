@@ -34,7 +34,7 @@ from makeworks.api_base import (
 from makeworks.api_errors import NON_FIELD, PayloadTooLarge, error_responses
 from makeworks.api_idempotency import idempotent
 from makeworks.api_parsers import BoundedJSONParser
-from passport import selectors, services
+from passport import permissions, selectors, services
 from passport.forms import MakerSearchForm
 from passport.models import Assertion, Passport, VerificationType, Visibility
 from passport.serializers import (
@@ -376,7 +376,7 @@ class PassportDetailView(PublicCacheMixin, generics.GenericAPIView):
     def get(self, request: Request, handle: str) -> Response:
         passport = selectors.passport_by_handle(handle)
         anyone = AnonymousUser()
-        if not selectors.passport_visible_to(anyone, passport):
+        if not permissions.passport_visible_to(anyone, passport):
             raise Http404(_("No such passport."))
         page = selectors.passport_page(passport, anyone)
         return Response(
