@@ -77,9 +77,12 @@ INSTALLED_APPS = [
     "badges",
     "passport",
     "machinery_map",
-    # The partner API's front door (api/): it may import every domain, and no domain imports it.
+    # The front-door tier: each may import every domain, and no domain imports them.
+    # The hub staff console (console/).
+    "console",
+    # The partner API (api/), with its API keys and Idempotency-Key answers under the app label
+    # "partners" they always had.
     "api",
-    # Its API keys and Idempotency-Key answers, under the app label "partners" they always had.
     "api.keys",
 ]
 

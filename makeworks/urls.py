@@ -20,7 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("console/", include("passport.console.urls")),
+    path("console/", include("console.urls")),
     path("machines/", include("machinery_map.urls")),
     path("", include("passport.site_urls")),
     path("", include("directory.urls")),

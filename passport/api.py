@@ -33,7 +33,7 @@ from makeworks.lib.api.errors import NON_FIELD, PayloadTooLarge, error_responses
 from makeworks.lib.api.idempotency import idempotent
 from makeworks.lib.api.parameters import near_parameters
 from makeworks.lib.api.parsers import BoundedJSONParser
-from passport import selectors, services
+from passport import permissions, selectors, services
 from passport.forms import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MakerSearchForm
 from passport.models import Assertion, Passport, VerificationType, Visibility
 from passport.serializers import (
@@ -372,7 +372,7 @@ class PassportDetailView(PublicCacheMixin, generics.GenericAPIView):
     def get(self, request: Request, handle: str) -> Response:
         passport = selectors.passport_by_handle(handle)
         anyone = AnonymousUser()
-        if not selectors.passport_visible_to(anyone, passport):
+        if not permissions.passport_visible_to(anyone, passport):
             raise Http404(_("No such passport."))
         page = selectors.passport_page(passport, anyone)
         return Response(
