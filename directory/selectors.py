@@ -1,21 +1,26 @@
 """Reads behind the directory's pages. Each runs a fixed number of queries, whatever the data."""
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Value
+from django.contrib.auth.models import User
+from django.db.models import CharField, Count, Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language_info
 
+from audit import selectors as audit_selectors
+from audit.models import AuditEntry
 from directory.models import (
     BatchSize,
     Claim,
     ClaimStatus,
     Clientele,
     Listing,
-    ListingChange,
     ListingPhoto,
     ListingStatus,
     Node,
@@ -184,6 +189,33 @@ def nearby_sharing_a_process(
 
 
 @dataclass(frozen=True)
+class ListingChange:
+    """One line of a listing's history, as the history and curation pages show it: an audit log entry
+    about the listing, with the listing itself while it exists."""
+
+    created_at: datetime
+    actor: User | None
+    action_label: str
+    changes: dict[str, Any]
+    listing: Listing | None
+    listing_name: str
+
+
+def _listing_changes(entries: Iterable[AuditEntry], listings: dict[int, Listing]) -> list[ListingChange]:
+    return [
+        ListingChange(
+            created_at=entry.created_at,
+            actor=entry.actor,
+            action_label=str(entry.get_action_display()),
+            changes=entry.changes,
+            listing=listings.get(int(entry.object_id)),
+            listing_name=entry.object_label,
+        )
+        for entry in entries
+    ]
+
+
+@dataclass(frozen=True)
 class CurationPage:
     node: Node
     drafts: list[Listing]
@@ -204,16 +236,17 @@ def curation_page(node: Node) -> CurationPage:
         .select_related("listing", "claimant")
         .order_by("created_at")
     )
-    changes = (
-        ListingChange.objects.filter(listing__node=node)
-        .select_related("listing", "actor")
-        .order_by("-created_at", "-id")[:CURATION_RECENT_CHANGES]
-    )
+    # The listings now in the node, as the audit log names them (their primary keys, as text).
+    node_listing_ids = Listing.objects.filter(node=node).annotate(key=Cast("pk", CharField())).values("key")
+    entries = list(audit_selectors.entries_for_objects(Listing, node_listing_ids)[:CURATION_RECENT_CHANGES])
+    listings = Listing.objects.in_bulk({int(entry.object_id) for entry in entries})
+    changes = _listing_changes(entries, listings)
     recently_changed = Listing.objects.filter(node=node, status=ListingStatus.PUBLISHED).order_by(
         "-updated_at", "-id"
     )[:CURATION_RECENT_LISTINGS]
-    return CurationPage(node, list(drafts), list(claims), list(recently_changed), list(changes))
+    return CurationPage(node, list(drafts), list(claims), list(recently_changed), changes)
 
 
 def listing_history(listing: Listing) -> list[ListingChange]:
-    return list(listing.changes.select_related("actor").order_by("-created_at", "-id"))
+    """A listing's history, newest first: what the audit log says was done to it."""
+    return _listing_changes(audit_selectors.entries_for_object(listing), {listing.pk: listing})
