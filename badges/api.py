@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
@@ -30,9 +30,9 @@ from badges.serializers import (
 from badges.services.endorsements import endorsement_give, endorsement_withdraw
 from badges.services.issuers import badge_class_update
 from directory.models import Listing, ListingKind
-from makeworks.api_base import HasCredentials, PublicCacheMixin, actor
-from makeworks.api_errors import error_responses
-from makeworks.api_grants import key_grant
+from makeworks.lib.api.base import HasCredentials, PublicCacheMixin, actor
+from makeworks.lib.api.errors import error_responses
+from makeworks.lib.api.grants import key_grant
 
 TAG = "Badges"
 BADGE_CLASS_EXAMPLE = {
@@ -71,33 +71,31 @@ def require_issuer_action(request: Request, action: IssuerAction, issuer: Issuer
         raise NotAuthenticated(HasCredentials.message)
 
 
-class IssuerListView(PublicCacheMixin, generics.ListAPIView):
-    serializer_class = IssuerSerializer
-    queryset = Issuer.objects.select_related("listing").order_by("name", "id")
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
         summary="Badge issuers",
         description="Every hub's Open Badges issuer profile.",
         responses={200: IssuerSerializer(many=True), **error_responses(429)},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-
-class IssuerDetailView(PublicCacheMixin, generics.RetrieveAPIView):
+)
+class IssuerListView(PublicCacheMixin, generics.ListAPIView):
     serializer_class = IssuerSerializer
-    queryset = Issuer.objects.select_related("listing")
-    lookup_field = "slug"
+    queryset = Issuer.objects.select_related("listing").order_by("name", "id")
 
-    @extend_schema(
+
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
         summary="A badge issuer",
         description="The issuer's profile; its JSON-LD document is at `document_url`.",
         responses={200: IssuerSerializer, **error_responses(404, 429)},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class IssuerDetailView(PublicCacheMixin, generics.RetrieveAPIView):
+    serializer_class = IssuerSerializer
+    queryset = Issuer.objects.select_related("listing")
+    lookup_field = "slug"
 
 
 def _hubs() -> QuerySet[Listing]:
@@ -106,30 +104,23 @@ def _hubs() -> QuerySet[Listing]:
     )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG],
+        summary="Hubs",
+        description="Published makerspaces and hubs, each with its badge issuer when it awards badges.",
+        responses={200: HubSerializer(many=True), **error_responses(429)},
+    )
+)
 class HubListView(PublicCacheMixin, generics.ListAPIView):
     serializer_class = HubSerializer
 
     def get_queryset(self) -> QuerySet[Listing]:
         return _hubs().order_by("name", "id")
 
-    @extend_schema(
-        tags=[TAG],
-        summary="Hubs",
-        description="Published makerspaces and hubs, each with its badge issuer when it awards badges.",
-        responses={200: HubSerializer(many=True), **error_responses(429)},
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
-
-class HubDetailView(PublicCacheMixin, generics.RetrieveAPIView):
-    serializer_class = HubSerializer
-    lookup_field = "slug"
-
-    def get_queryset(self) -> QuerySet[Listing]:
-        return _hubs()
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
         summary="A hub",
         description=(
@@ -137,10 +128,23 @@ class HubDetailView(PublicCacheMixin, generics.RetrieveAPIView):
         ),
         responses={200: HubSerializer, **error_responses(404, 429)},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class HubDetailView(PublicCacheMixin, generics.RetrieveAPIView):
+    serializer_class = HubSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet[Listing]:
+        return _hubs()
 
 
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG],
+        summary="An issuer's badge classes",
+        description="The achievements an issuer awards badges for.",
+        responses={200: BadgeClassSerializer(many=True), **error_responses(404, 429)},
+    )
+)
 class IssuerBadgeClassesView(PublicCacheMixin, generics.ListCreateAPIView):
     serializer_class = BadgeClassSerializer
     permission_classes = [HasCredentials]
@@ -150,15 +154,6 @@ class IssuerBadgeClassesView(PublicCacheMixin, generics.ListCreateAPIView):
 
     def get_queryset(self) -> QuerySet[BadgeClass]:
         return BadgeClass.objects.filter(issuer=self.issuer()).select_related("issuer").order_by("name", "id")
-
-    @extend_schema(
-        tags=[TAG],
-        summary="An issuer's badge classes",
-        description="The achievements an issuer awards badges for.",
-        responses={200: BadgeClassSerializer(many=True), **error_responses(404, 429)},
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         tags=[TAG],
@@ -181,13 +176,8 @@ class IssuerBadgeClassesView(PublicCacheMixin, generics.ListCreateAPIView):
         return Response(BadgeClassSerializer(badge_class).data, status=status.HTTP_201_CREATED)
 
 
-class BadgeClassDetailView(PublicCacheMixin, generics.RetrieveAPIView):
-    serializer_class = BadgeClassSerializer
-    permission_classes = [HasCredentials]
-    queryset = BadgeClass.objects.select_related("issuer")
-    lookup_field = "public_id"
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
         summary="A badge class",
         description="One achievement; its Open Badges JSON-LD document is at `document_url`.",
@@ -202,8 +192,12 @@ class BadgeClassDetailView(PublicCacheMixin, generics.RetrieveAPIView):
         ],
         responses={200: BadgeClassSerializer, **error_responses(404, 429)},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class BadgeClassDetailView(PublicCacheMixin, generics.RetrieveAPIView):
+    serializer_class = BadgeClassSerializer
+    permission_classes = [HasCredentials]
+    queryset = BadgeClass.objects.select_related("issuer")
+    lookup_field = "public_id"
 
     @extend_schema(
         tags=[TAG],
@@ -289,14 +283,8 @@ class EndorsementFilterSerializer(serializers.Serializer):
     )
 
 
-class BadgeClassEndorsementsView(PublicCacheMixin, generics.ListAPIView):
-    serializer_class = EndorsementListSerializer
-
-    def get_queryset(self) -> QuerySet[Endorsement]:
-        badge_class = get_object_or_404(BadgeClass, public_id=self.kwargs["public_id"])
-        return _endorsements(selectors.badge_class_endorsements(badge_class))
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[ENDORSEMENT_TAG],
         summary="Who recognises a badge class",
         description=(
@@ -307,24 +295,17 @@ class BadgeClassEndorsementsView(PublicCacheMixin, generics.ListAPIView):
         responses={200: EndorsementListSerializer(many=True), **error_responses(404, 429)},
         examples=[OpenApiExample("an endorsement", value=ENDORSEMENT_EXAMPLE, response_only=True)],
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-
-class IssuerEndorsementsView(PublicCacheMixin, generics.ListCreateAPIView):
+)
+class BadgeClassEndorsementsView(PublicCacheMixin, generics.ListAPIView):
     serializer_class = EndorsementListSerializer
-    permission_classes = [HasCredentials]
-
-    def issuer(self) -> Issuer:
-        return get_object_or_404(Issuer, slug=self.kwargs["slug"])
 
     def get_queryset(self) -> QuerySet[Endorsement]:
-        filters = EndorsementFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        given = selectors.endorsements_given(self.issuer(), withdrawn=filters.validated_data["withdrawn"])
-        return _endorsements(given)
+        badge_class = get_object_or_404(BadgeClass, public_id=self.kwargs["public_id"])
+        return _endorsements(selectors.badge_class_endorsements(badge_class))
 
-    @extend_schema(
+
+@extend_schema_view(
+    get=extend_schema(
         tags=[ENDORSEMENT_TAG],
         summary="Endorsements an issuer gives",
         description=(
@@ -341,8 +322,19 @@ class IssuerEndorsementsView(PublicCacheMixin, generics.ListCreateAPIView):
         ],
         responses={200: EndorsementListSerializer(many=True), **error_responses(400, 404, 429)},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class IssuerEndorsementsView(PublicCacheMixin, generics.ListCreateAPIView):
+    serializer_class = EndorsementListSerializer
+    permission_classes = [HasCredentials]
+
+    def issuer(self) -> Issuer:
+        return get_object_or_404(Issuer, slug=self.kwargs["slug"])
+
+    def get_queryset(self) -> QuerySet[Endorsement]:
+        filters = EndorsementFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        given = selectors.endorsements_given(self.issuer(), withdrawn=filters.validated_data["withdrawn"])
+        return _endorsements(given)
 
     @extend_schema(
         tags=[ENDORSEMENT_TAG],
@@ -372,6 +364,14 @@ class IssuerEndorsementsView(PublicCacheMixin, generics.ListCreateAPIView):
         return Response(EndorsementDetailSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        tags=[ENDORSEMENT_TAG],
+        summary="Endorsements an issuer's badges receive",
+        description="The standing endorsements of any of this issuer's badge classes, by class and hub.",
+        responses={200: EndorsementListSerializer(many=True), **error_responses(404, 429)},
+    )
+)
 class IssuerEndorsementsReceivedView(PublicCacheMixin, generics.ListAPIView):
     serializer_class = EndorsementListSerializer
 
@@ -379,27 +379,9 @@ class IssuerEndorsementsReceivedView(PublicCacheMixin, generics.ListAPIView):
         issuer = get_object_or_404(Issuer, slug=self.kwargs["slug"])
         return _endorsements(selectors.endorsements_received(issuer))
 
-    @extend_schema(
-        tags=[ENDORSEMENT_TAG],
-        summary="Endorsements an issuer's badges receive",
-        description="The standing endorsements of any of this issuer's badge classes, by class and hub.",
-        responses={200: EndorsementListSerializer(many=True), **error_responses(404, 429)},
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
-
-class EndorsementDetailView(PublicCacheMixin, generics.RetrieveAPIView):
-    serializer_class = EndorsementDetailSerializer
-    queryset = _endorsements(Endorsement.objects.all())
-    lookup_field = "public_id"
-
-    def get_object(self) -> Endorsement:
-        endorsement: Endorsement = super().get_object()
-        self.last_modified = endorsement.withdrawn_at or endorsement.issued_on
-        return endorsement
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[ENDORSEMENT_TAG],
         summary="An endorsement",
         description=(
@@ -410,8 +392,16 @@ class EndorsementDetailView(PublicCacheMixin, generics.RetrieveAPIView):
         responses={200: EndorsementDetailSerializer, **error_responses(404, 429)},
         examples=[OpenApiExample("an endorsement", value=ENDORSEMENT_EXAMPLE, response_only=True)],
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class EndorsementDetailView(PublicCacheMixin, generics.RetrieveAPIView):
+    serializer_class = EndorsementDetailSerializer
+    queryset = _endorsements(Endorsement.objects.all())
+    lookup_field = "public_id"
+
+    def get_object(self) -> Endorsement:
+        endorsement: Endorsement = super().get_object()
+        self.last_modified = endorsement.withdrawn_at or endorsement.issued_on
+        return endorsement
 
 
 class EndorsementWithdrawView(generics.GenericAPIView):

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from badges.keyring import BadgeKeySecretMismatchError
-from makeworks.api_errors import error_body
+from makeworks.lib.api.errors import error_body
 
 logger = logging.getLogger(__name__)
 

@@ -146,7 +146,7 @@ def issuers_for(user: User | AnonymousUser) -> QuerySet[Issuer]:
 
 
 # What a partner's API key may do, by its scopes, on the one issuer it was made for (plain strings, so
-# this module needs nothing of the partners app that stores keys). A key holds no role anywhere else.
+# this module needs nothing of the front door, api/, that stores keys). A key holds no role anywhere else.
 KEY_SCOPE_ACTIONS: dict[str, frozenset[IssuerAction]] = {
     "read": frozenset({IssuerAction.VIEW}),
     "issue": frozenset({IssuerAction.VIEW, IssuerAction.ISSUE, IssuerAction.REVOKE}),

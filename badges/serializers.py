@@ -19,7 +19,7 @@ from badges.services import MAX_ALIGNMENTS, MAX_IMAGE_BYTES, MAX_TAGS
 from badges.services.endorsements import MAX_COMMENT_LENGTH
 from directory.models import Listing
 from directory.serializers import ListingListSerializer
-from makeworks.api_base import ModelSerializer, StrictCharField
+from makeworks.lib.api.base import ModelSerializer, StrictCharField
 
 DATA_URI = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+)?(?:;[\w=.+-]+)*;base64,", re.ASCII)
 

@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import search_bench  # noqa: E402  (sets Django up on DATABASE_URL and knows the query mix)
 from django.core.management import call_command  # noqa: E402
 
+from api.keys import services as partner_services  # noqa: E402
 from badges import services as badge_services  # noqa: E402
 from directory import services as directory_services  # noqa: E402
 from directory.models import ListingKind, ListingStatus  # noqa: E402
-from partners import services as partner_services  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_API_SECONDS", "10"))
 WARMUP_SECONDS = 3.0

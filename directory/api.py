@@ -1,14 +1,12 @@
 """The directory in the partner API: published listings (paged by cursor, and searched exactly as the
 search page searches), taxonomies and their terms, and nodes. All public, for anyone."""
 
-from typing import Any
-
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -16,7 +14,13 @@ from rest_framework.response import Response
 
 from directory.models import Listing, ListingKind, ListingStatus, Node, Term, Vocabulary
 from directory.search import SearchParamsError, parse_search_params, search_listings
-from directory.search.params import MAX_FILTER_VALUES, MAX_QUERY_LENGTH, TERM_PARAMS
+from directory.search.params import (
+    DEFAULT_RADIUS_KM,
+    MAX_FILTER_VALUES,
+    MAX_QUERY_LENGTH,
+    MAX_RADIUS_KM,
+    TERM_PARAMS,
+)
 from directory.serializers import (
     ListingDetailSerializer,
     ListingFilterSerializer,
@@ -26,8 +30,9 @@ from directory.serializers import (
     TaxonomySerializer,
     TermSerializer,
 )
-from makeworks.api_base import IdCursorPagination, PublicCacheMixin
-from makeworks.api_errors import PageNotFound, error_responses
+from makeworks.lib.api.base import IdCursorPagination, PublicCacheMixin
+from makeworks.lib.api.errors import PageNotFound, error_responses
+from makeworks.lib.api.parameters import near_parameters
 
 TAG = "Directory"
 SEARCH_PARAMS = ("q", "kind", "node", *TERM_PARAMS, "near", "radius", "sort", "page")
@@ -130,18 +135,7 @@ class ListingSearchView(PublicCacheMixin, generics.GenericAPIView):
                     TERM_PARAMS, ("plywood", "cnc-milling", "furniture", "prototyping"), strict=True
                 )
             ],
-            OpenApiParameter(
-                "near",
-                OpenApiTypes.STR,
-                description="A place name or coordinates (`55.86,-4.25`).",
-                examples=[OpenApiExample("place", value="Glasgow")],
-            ),
-            OpenApiParameter(
-                "radius",
-                OpenApiTypes.NUMBER,
-                description="Kilometres around `near` (default 25, at most 500).",
-                examples=[OpenApiExample("radius", value=25)],
-            ),
+            *near_parameters(default_km=DEFAULT_RADIUS_KM, max_km=MAX_RADIUS_KM),
             OpenApiParameter(
                 "sort",
                 OpenApiTypes.STR,
@@ -187,21 +181,8 @@ class ListingSearchView(PublicCacheMixin, generics.GenericAPIView):
         return Response(self.get_serializer(data).data)
 
 
-class ListingListView(PublicCacheMixin, generics.ListAPIView):
-    serializer_class = ListingListSerializer
-    pagination_class = IdCursorPagination
-
-    def get_queryset(self) -> QuerySet[Listing]:
-        filters = ListingFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        listings = Listing.objects.published().select_related("node")
-        if "kind" in filters.validated_data:
-            listings = listings.filter(kind=filters.validated_data["kind"])
-        if "node" in filters.validated_data:
-            listings = listings.filter(node__slug=filters.validated_data["node"])
-        return listings
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
         summary="List published listings",
         description=(
@@ -226,10 +207,30 @@ class ListingListView(PublicCacheMixin, generics.ListAPIView):
         responses={200: ListingListSerializer(many=True), **error_responses(400, 429)},
         examples=[OpenApiExample("a listing", value=LISTING_EXAMPLE, response_only=True)],
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class ListingListView(PublicCacheMixin, generics.ListAPIView):
+    serializer_class = ListingListSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self) -> QuerySet[Listing]:
+        filters = ListingFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        listings = Listing.objects.published().select_related("node")
+        if "kind" in filters.validated_data:
+            listings = listings.filter(kind=filters.validated_data["kind"])
+        if "node" in filters.validated_data:
+            listings = listings.filter(node__slug=filters.validated_data["node"])
+        return listings
 
 
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG],
+        summary="A published listing",
+        description="Everything the listing's public page shows; never its contact e-mail or phone.",
+        responses={200: ListingDetailSerializer, **error_responses(404, 429)},
+    )
+)
 class ListingDetailView(PublicCacheMixin, generics.RetrieveAPIView):
     serializer_class = ListingDetailSerializer
     lookup_field = "slug"
@@ -243,15 +244,6 @@ class ListingDetailView(PublicCacheMixin, generics.RetrieveAPIView):
         listing: Listing = super().get_object()
         self.last_modified = listing.updated_at
         return listing
-
-    @extend_schema(
-        tags=[TAG],
-        summary="A published listing",
-        description="Everything the listing's public page shows; never its contact e-mail or phone.",
-        responses={200: ListingDetailSerializer, **error_responses(404, 429)},
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 class TaxonomyListView(PublicCacheMixin, generics.GenericAPIView):
@@ -277,16 +269,8 @@ class TaxonomyListView(PublicCacheMixin, generics.GenericAPIView):
         return Response(self.get_serializer(data, many=True).data)
 
 
-class TermListView(PublicCacheMixin, generics.ListAPIView):
-    serializer_class = TermSerializer
-
-    def get_queryset(self) -> QuerySet[Term]:
-        vocabulary = self.kwargs["vocabulary"]
-        if vocabulary not in Vocabulary.values:
-            raise Http404(_("There is no vocabulary “%(name)s”.") % {"name": vocabulary[:40]})
-        return Term.objects.filter(vocabulary=vocabulary).select_related("parent").order_by("name", "id")
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
         summary="Terms of a vocabulary",
         description=(
@@ -305,8 +289,15 @@ class TermListView(PublicCacheMixin, generics.ListAPIView):
         ],
         responses={200: TermSerializer(many=True), **error_responses(404, 429)},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class TermListView(PublicCacheMixin, generics.ListAPIView):
+    serializer_class = TermSerializer
+
+    def get_queryset(self) -> QuerySet[Term]:
+        vocabulary = self.kwargs["vocabulary"]
+        if vocabulary not in Vocabulary.values:
+            raise Http404(_("There is no vocabulary “%(name)s”.") % {"name": vocabulary[:40]})
+        return Term.objects.filter(vocabulary=vocabulary).select_related("parent").order_by("name", "id")
 
 
 def _nodes() -> QuerySet[Node]:
@@ -315,37 +306,35 @@ def _nodes() -> QuerySet[Node]:
     ).order_by("name", "id")
 
 
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG],
+        summary="Nodes",
+        description="The directory's regional chapters, each with its number of published listings.",
+        responses={200: NodeSerializer(many=True), **error_responses(429)},
+    )
+)
 class NodeListView(PublicCacheMixin, generics.ListAPIView):
     serializer_class = NodeSerializer
 
     def get_queryset(self) -> QuerySet[Node]:
         return _nodes()
 
-    @extend_schema(
+
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
-        summary="Nodes",
-        description="The directory's regional chapters, each with its number of published listings.",
-        responses={200: NodeSerializer(many=True), **error_responses(429)},
+        summary="A node",
+        description="One regional chapter; its listings are at /listings/?node=<slug>.",
+        responses={200: NodeSerializer, **error_responses(404, 429)},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-
+)
 class NodeDetailView(PublicCacheMixin, generics.RetrieveAPIView):
     serializer_class = NodeSerializer
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[Node]:
         return _nodes()
-
-    @extend_schema(
-        tags=[TAG],
-        summary="A node",
-        description="One regional chapter; its listings are at /listings/?node=<slug>.",
-        responses={200: NodeSerializer, **error_responses(404, 429)},
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 urlpatterns = [

@@ -1,6 +1,7 @@
-"""Helpers shared by the seed_demo and seed_scale commands: the vocabulary loader, the five demo nodes
-with the local detail it takes to write believable addresses, generated photos, and the generator that
-turns a trade profile into one demo listing.
+"""The directory's demo seeding (`demo_seed`, run first by the front door's seed_demo) and the helpers
+it shares with seed_scale: the vocabulary loader, the five demo nodes with the local detail it takes to
+write believable addresses, generated photos, and the generator that turns a trade profile into one demo
+listing.
 
 Everything is written through directory.services, so seeded listings are indexed like real ones.
 """
@@ -10,12 +11,14 @@ import math
 import random
 import re
 import string
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils.text import slugify
 from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps
 
@@ -27,6 +30,7 @@ from directory.demo_data import (
     MAKERSPACE,
     REGIONS,
     SUPPLIER,
+    TRADES,
     WORKSHOP,
     Region,
     Trade,
@@ -35,12 +39,14 @@ from directory.models import (
     BatchSize,
     Clientele,
     Listing,
+    ListingStatus,
     Node,
     ProductionAccess,
     TeamSize,
     Term,
 )
 from directory.vocabulary import VOCABULARIES, WIKIDATA, WIKIPEDIA
+from makeworks.lib.seeding import Seeded
 from makeworks.lib.text import fold
 
 KM_PER_DEGREE = 111.32
@@ -440,3 +446,73 @@ def demo_create(*, spec: DemoListing, terms: dict[TermKey, Term], photo_seed: in
         upload = SimpleUploadedFile(image.name or "photo.jpg", image.read(), content_type="image/jpeg")
         services.photo_add(listing=listing, upload=upload, alt_text=caption)
     return listing
+
+
+# Published listings per node, on top of the Paris food cluster.
+LISTINGS_PER_NODE = {"glasgow": 42, "paris": 40, "hamburg": 42, "yaounde": 34, "accra": 38}
+PARIS_FOOD_CLUSTER = 34
+# The cluster sits in the north-east of Paris, where most of the city's small food makers are.
+PARIS_FOOD_CENTRE = (48.8700, 2.3800)
+DRAFTS = 10
+
+
+def demo_plan(rng: random.Random) -> list[tuple[Region, Trade, str, bool]]:
+    """Which trade each demo listing follows, in which region, with which status, and whether it belongs
+    to the Paris food cluster. Every trade available in a region appears there at least once, so every
+    node has every kind."""
+    plan: list[tuple[Region, Trade, str, bool]] = []
+    for region in REGIONS:
+        available = [trade for trade in TRADES if trade.available_in(region.country)]
+        count = LISTINGS_PER_NODE[region.slug]
+        trades = available + rng.choices(available, k=max(0, count - len(available)))
+        plan += [(region, trade, ListingStatus.PUBLISHED, False) for trade in trades]
+        if region.slug == "paris":
+            food = [trade for trade in available if trade.kind == FOOD]
+            cluster = food * 3 + rng.choices(food, k=max(0, PARIS_FOOD_CLUSTER - 3 * len(food)))
+            plan += [(region, trade, ListingStatus.PUBLISHED, True) for trade in cluster]
+    for _ in range(DRAFTS):
+        region = rng.choice(REGIONS)
+        trade = rng.choice([trade for trade in TRADES if trade.available_in(region.country)])
+        plan.append((region, trade, ListingStatus.DRAFT, False))
+    return plan
+
+
+def demo_specs(*, seed: int, nodes: dict[str, Node], terms: dict[TermKey, Term]) -> Iterator[DemoListing]:
+    """Every demo listing, in order; the same seed always gives the same listings."""
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    taken_names: set[str] = set()
+    for region, trade, status, in_cluster in demo_plan(rng):
+        yield demo_listing(
+            rng=rng,
+            trade=trade,
+            region=region,
+            node=nodes[region.slug],
+            terms=terms,
+            status=status,
+            taken_names=taken_names,
+            centre=PARIS_FOOD_CENTRE if in_cluster else None,
+        )
+
+
+def demo_seed(*, seed: int, photos: bool) -> Seeded:
+    """Fill an empty directory with demo content: the seeded vocabulary, five nodes and about 240 listings,
+    a third of them with photos when `photos`. Skips (done=False) if any listing exists."""
+    if Listing.objects.exists():
+        return Seeded("The directory already has listings; seed_demo skipped.", done=False)
+    started = time.perf_counter()
+    photo_count = 0
+    # One transaction: a half-seeded directory would make the next run skip, and SQLite is far faster
+    # committing once.
+    with transaction.atomic():
+        created_terms = terms_seed()
+        nodes = nodes_ensure()
+        terms = terms_by_key()
+        for number, spec in enumerate(demo_specs(seed=seed, nodes=nodes, terms=terms)):
+            demo_create(spec=spec, terms=terms, photo_seed=seed * 100_000 + number, photos=photos)
+            photo_count += spec.photos if photos else 0
+    listings = Listing.objects.all()
+    return Seeded(
+        f"Seeded {created_terms} terms, {len(nodes)} nodes, {listings.published().count()} published "
+        f"and {listings.exclude(status=ListingStatus.PUBLISHED).count()} draft listings, "
+        f"{photo_count} photos in {time.perf_counter() - started:.1f} s."
+    )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from directory.models import Listing, ListingKind, ListingPhoto, Node, Term, Vocabulary
-from makeworks.api_base import ModelSerializer, StrictCharField, StrictSlugField
+from makeworks.lib.api.base import ModelSerializer, StrictCharField, StrictSlugField
 
 
 def site_url(path: str) -> str:

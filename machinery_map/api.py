@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.request import Request
@@ -31,9 +31,10 @@ from machinery_map.serializers import (
     MachineWriteSerializer,
     ManufacturingProcessSerializer,
 )
-from makeworks.api_base import HasCredentials, IdCursorPagination, PublicCacheMixin, actor
-from makeworks.api_errors import NON_FIELD, error_responses
-from makeworks.api_grants import key_grant
+from makeworks.lib.api.base import HasCredentials, IdCursorPagination, PublicCacheMixin, actor
+from makeworks.lib.api.errors import NON_FIELD, error_responses
+from makeworks.lib.api.grants import key_grant
+from makeworks.lib.api.parameters import near_parameters
 
 TAG = "Map of Machinery"
 # The query parameters of the /machines/ page that filter machines, by the same names.
@@ -169,13 +170,8 @@ def _filters(query: QueryDict) -> MapFilters:
     return form.filters()
 
 
-class EquipmentTypeListView(PublicCacheMixin, generics.ListAPIView):
-    serializer_class = EquipmentTypeSerializer
-    queryset = (
-        EquipmentType.objects.select_related("parent").prefetch_related("processes").order_by("name", "id")
-    )
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
         summary="Equipment types",
         description=(
@@ -200,15 +196,16 @@ class EquipmentTypeListView(PublicCacheMixin, generics.ListAPIView):
             )
         ],
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class EquipmentTypeListView(PublicCacheMixin, generics.ListAPIView):
+    serializer_class = EquipmentTypeSerializer
+    queryset = (
+        EquipmentType.objects.select_related("parent").prefetch_related("processes").order_by("name", "id")
+    )
 
 
-class ManufacturingProcessListView(PublicCacheMixin, generics.ListAPIView):
-    serializer_class = ManufacturingProcessSerializer
-    queryset = ManufacturingProcess.objects.order_by("name", "id")
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
         summary="Manufacturing processes",
         description=(
@@ -230,8 +227,10 @@ class ManufacturingProcessListView(PublicCacheMixin, generics.ListAPIView):
             )
         ],
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class ManufacturingProcessListView(PublicCacheMixin, generics.ListAPIView):
+    serializer_class = ManufacturingProcessSerializer
+    queryset = ManufacturingProcess.objects.order_by("name", "id")
 
 
 def _slug_parameter(name: str, description: str, example: str) -> OpenApiParameter:
@@ -240,17 +239,8 @@ def _slug_parameter(name: str, description: str, example: str) -> OpenApiParamet
     )
 
 
-class MachineListView(PublicCacheMixin, generics.ListAPIView):
-    serializer_class = MachineListSerializer
-    pagination_class = IdCursorPagination
-
-    def get_queryset(self) -> QuerySet[Equipment]:
-        filters = _filters(self.request.query_params)
-        # The hub rules (published, a hub's kind, within the radius) are the map's own, asked of it alone.
-        hubs = selectors.matching_hubs(MapFilters(near=filters.near))
-        return _machines(selectors.matching_machines(filters).filter(hub__in=hubs.values("pk")))
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
         summary="Machines",
         description=(
@@ -282,28 +272,40 @@ class MachineListView(PublicCacheMixin, generics.ListAPIView):
                 description="Build volume at least this large, in litres (up to three decimals).",
                 examples=[OpenApiExample("volume", value=5)],
             ),
-            OpenApiParameter(
-                "near",
-                OpenApiTypes.STR,
-                description="A place name or coordinates (`55.86,-4.25`): only hubs within `radius`.",
-                examples=[OpenApiExample("place", value="Glasgow")],
-            ),
-            OpenApiParameter(
-                "radius",
-                OpenApiTypes.NUMBER,
-                description=(
-                    f"Kilometres around `near` (default {DEFAULT_RADIUS_KM:g}, at most {MAX_RADIUS_KM:g})."
-                ),
-                examples=[OpenApiExample("radius", value=25)],
+            *near_parameters(
+                default_km=DEFAULT_RADIUS_KM, max_km=MAX_RADIUS_KM, near_note=": only hubs within `radius`"
             ),
         ],
         responses={200: MachineListSerializer(many=True), **error_responses(400, 429)},
         examples=[OpenApiExample("a machine", value=MACHINE_EXAMPLE, response_only=True)],
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class MachineListView(PublicCacheMixin, generics.ListAPIView):
+    serializer_class = MachineListSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self) -> QuerySet[Equipment]:
+        filters = _filters(self.request.query_params)
+        # The hub rules (published, a hub's kind, within the radius) are the map's own, asked of it alone.
+        hubs = selectors.matching_hubs(MapFilters(near=filters.near))
+        return _machines(selectors.matching_machines(filters).filter(hub__in=hubs.values("pk")))
 
 
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG],
+        summary="A hub's machines",
+        auth=PUBLIC_READ_AUTH,
+        description=(
+            "Every machine of one hub, retired ones included (see `status`). Each names the hub's "
+            "Open Know-Where document (`hub.okw_url`). A draft hub's machines are a 404 except for "
+            "its own keys and the people who may edit it."
+        ),
+        parameters=[HUB_SLUG],
+        responses={200: MachineListSerializer(many=True), **error_responses(404, 429)},
+        examples=[OpenApiExample("a machine", value=MACHINE_EXAMPLE, response_only=True)],
+    )
+)
 class HubMachinesView(PublicCacheMixin, generics.ListCreateAPIView):
     serializer_class = MachineListSerializer
     # Paged as /machines/ is: the two lists share one schema component, so they must share its shape.
@@ -321,22 +323,6 @@ class HubMachinesView(PublicCacheMixin, generics.ListCreateAPIView):
         return _machines(Equipment.objects.filter(hub=self.hub())).order_by(
             "equipment_type__name", "make", "model", "id"
         )
-
-    @extend_schema(
-        tags=[TAG],
-        summary="A hub's machines",
-        auth=PUBLIC_READ_AUTH,
-        description=(
-            "Every machine of one hub, retired ones included (see `status`). Each names the hub's "
-            "Open Know-Where document (`hub.okw_url`). A draft hub's machines are a 404 except for "
-            "its own keys and the people who may edit it."
-        ),
-        parameters=[HUB_SLUG],
-        responses={200: MachineListSerializer(many=True), **error_responses(404, 429)},
-        examples=[OpenApiExample("a machine", value=MACHINE_EXAMPLE, response_only=True)],
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         tags=[TAG],

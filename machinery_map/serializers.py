@@ -20,7 +20,7 @@ from machinery_map.models import (
     EquipmentType,
     ManufacturingProcess,
 )
-from makeworks.api_base import ModelSerializer, StrictCharField, StrictSlugField
+from makeworks.lib.api.base import ModelSerializer, StrictCharField, StrictSlugField
 
 MAX_RELATED = 50
 

@@ -78,8 +78,14 @@ INSTALLED_APPS = [
     "directory",
     "badges",
     "passport",
-    "partners",
     "machinery_map",
+    # The front-door tier: each may import every domain, and no domain imports them.
+    # The hub staff console (console/).
+    "console",
+    # The partner API (api/), with its API keys and Idempotency-Key answers under the app label
+    # "partners" they always had.
+    "api",
+    "api.keys",
 ]
 
 MIDDLEWARE = [
@@ -202,7 +208,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Idempotency-Key answers are replayed for 24 hours; hourly, older ones are deleted so the table
     # holds about a day of API writes rather than every write ever made.
     "purge-idempotency-records": {
-        "task": "partners.tasks.purge_idempotency_records",
+        "task": "api.keys.tasks.purge_idempotency_records",
         "schedule": 60 * 60,
     },
     # After-commit work whose task never reached the broker (it was down) or was lost is queued again
@@ -289,31 +295,31 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("API_TRUSTED_PROXIE
 # allauth reads the client through accounts.adapter, which asks client_address; its own reader agrees.
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
-# The partner API (/api/v1/, see makeworks/api_urls.py). Keys (partners.APIKey) or a browser session
+# The partner API (/api/v1/, see api/urls.py). Keys (api.keys: partners.APIKey) or a browser session
 # authenticate; every view names its own permissions, so nothing is writable by default.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so a request without credentials is answered 401 with a Bearer challenge, not 403.
-        "partners.authentication.APIKeyAuthentication",
+        "api.authentication.APIKeyAuthentication",
         # Browsers signed in to the site; DRF enforces CSRF on their writes.
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_RENDERER_CLASSES": ["makeworks.api_renderers.ORJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         # Bounded depth and size: a deeply nested body is a 400, not a RecursionError.
-        "makeworks.api_parsers.BoundedJSONParser",
+        "makeworks.lib.api.parsers.BoundedJSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "makeworks.api_base.PagePagination",
+    "DEFAULT_PAGINATION_CLASS": "makeworks.lib.api.base.PagePagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": [
-        "partners.throttling.APIKeyThrottle",
-        "partners.throttling.SessionUserThrottle",
-        "partners.throttling.AnonymousClientThrottle",
+        "api.throttling.APIKeyThrottle",
+        "api.throttling.SessionUserThrottle",
+        "api.throttling.AnonymousClientThrottle",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "makeworks.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     # Our throttles read the client through makeworks.lib.requests.client_address; this keeps DRF's own
     # get_ident in step with it.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -326,8 +332,6 @@ API_THROTTLE_RATES = {
     "user": env_str("API_THROTTLE_USER", "300/minute"),
     "anonymous": env_str("API_THROTTLE_ANONYMOUS", "120/minute"),
 }
-# Where Idempotency-Key replays are stored: named here because no app may import partners.
-API_IDEMPOTENCY_STORE = "partners.idempotency.STORE"
 # How long an anonymous public read may be cached by browsers and shared caches.
 API_PUBLIC_MAX_AGE = env_int("API_PUBLIC_MAX_AGE", 60)
 SPECTACULAR_SETTINGS = {
@@ -406,7 +410,7 @@ if PRODUCTION:
 # inline, so injected markup cannot run. Images may also come as data: URIs (embedded badge images), from
 # the map's tile server and from where media and badge URLs point; the video facade frames the two
 # players makeworks/lib/video.py knows by name (a PeerTube listing adds its own instance, see
-# directory.views.browse). The API docs pages add a nonce for what their UIs inject (makeworks.api_docs).
+# directory.views.browse). The API docs pages add a nonce for what their UIs inject (api.docs).
 _IMAGE_ORIGINS = [origin_source(url) for url in (MAP_TILE_URL, str(MEDIA_URL), SITE_URL)]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -15,12 +15,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("badges/", include("badges.urls")),
     path("badges/", include("passport.urls")),
     # The partner API is versioned in its path and answers in the request's Accept-Language.
-    path("api/", include("makeworks.api_urls")),
+    path("api/", include("api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("console/", include("passport.console.urls")),
+    path("console/", include("console.urls")),
     path("machines/", include("machinery_map.urls")),
     path("", include("passport.site_urls")),
     path("", include("directory.urls")),

@@ -3,8 +3,6 @@ issuer's (its keys and staff), issue and revoke (the `issue` scope), verify any 
 public passports, read one by its handle and search them by skill (public), each showing only what the
 member made public, exactly as its page at /p/<handle>/ does."""
 
-from typing import Any
-
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
@@ -12,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -22,7 +20,7 @@ from rest_framework.response import Response
 from badges.api import require_issuer_action
 from badges.models import BadgeClass, Issuer
 from badges.permissions import IssuerAction
-from makeworks.api_base import (
+from makeworks.lib.api.base import (
     CredentialsRequired,
     HasCredentials,
     IdCursorPagination,
@@ -31,11 +29,12 @@ from makeworks.api_base import (
     PublicCacheMixin,
     actor,
 )
-from makeworks.api_errors import NON_FIELD, PayloadTooLarge, error_responses
-from makeworks.api_idempotency import idempotent
-from makeworks.api_parsers import BoundedJSONParser
-from passport import selectors, services
-from passport.forms import MakerSearchForm
+from makeworks.lib.api.errors import NON_FIELD, PayloadTooLarge, error_responses
+from makeworks.lib.api.idempotency import idempotent
+from makeworks.lib.api.parameters import near_parameters
+from makeworks.lib.api.parsers import BoundedJSONParser
+from passport import permissions, selectors, services
+from passport.forms import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MakerSearchForm
 from passport.models import Assertion, Passport, VerificationType, Visibility
 from passport.serializers import (
     AssertionFilterSerializer,
@@ -76,19 +75,8 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-class AssertionDetailView(PublicCacheMixin, generics.RetrieveAPIView):
-    serializer_class = AssertionSerializer
-    queryset = ASSERTIONS
-    lookup_field = "public_id"
-
-    def get_object(self) -> Assertion:
-        assertion: Assertion = super().get_object()
-        self.last_modified = max(
-            filter(None, [assertion.created_at, assertion.revoked_at, assertion.baked_at])
-        )
-        return assertion
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
         summary="An awarded badge",
         description=(
@@ -106,28 +94,22 @@ class AssertionDetailView(PublicCacheMixin, generics.RetrieveAPIView):
         ],
         responses={200: AssertionSerializer, **error_responses(404, 429)},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class AssertionDetailView(PublicCacheMixin, generics.RetrieveAPIView):
+    serializer_class = AssertionSerializer
+    queryset = ASSERTIONS
+    lookup_field = "public_id"
+
+    def get_object(self) -> Assertion:
+        assertion: Assertion = super().get_object()
+        self.last_modified = max(
+            filter(None, [assertion.created_at, assertion.revoked_at, assertion.baked_at])
+        )
+        return assertion
 
 
-class IssuerAssertionsView(generics.ListAPIView):
-    serializer_class = IssuedAssertionSerializer
-    pagination_class = NewestCursorPagination
-    permission_classes = [CredentialsRequired]
-
-    def get_queryset(self) -> QuerySet[Assertion]:
-        issuer = get_object_or_404(Issuer, slug=self.kwargs["slug"])
-        require_issuer_action(self.request, IssuerAction.VIEW, issuer)
-        filters = AssertionFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        assertions = ASSERTIONS.filter(badge_class__issuer=issuer)
-        if filters.validated_data.get("badge_class"):
-            assertions = assertions.filter(badge_class__public_id=filters.validated_data["badge_class"])
-        if filters.validated_data.get("revoked") is not None:
-            assertions = assertions.filter(revoked=filters.validated_data["revoked"])
-        return assertions
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[TAG],
         summary="An issuer's awarded badges",
         description="Newest first. Needs an API key made for this issuer (any scope) or a role on it.",
@@ -147,8 +129,23 @@ class IssuerAssertionsView(generics.ListAPIView):
         ],
         responses={200: IssuedAssertionSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class IssuerAssertionsView(generics.ListAPIView):
+    serializer_class = IssuedAssertionSerializer
+    pagination_class = NewestCursorPagination
+    permission_classes = [CredentialsRequired]
+
+    def get_queryset(self) -> QuerySet[Assertion]:
+        issuer = get_object_or_404(Issuer, slug=self.kwargs["slug"])
+        require_issuer_action(self.request, IssuerAction.VIEW, issuer)
+        filters = AssertionFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        assertions = ASSERTIONS.filter(badge_class__issuer=issuer)
+        if filters.validated_data.get("badge_class"):
+            assertions = assertions.filter(badge_class__public_id=filters.validated_data["badge_class"])
+        if filters.validated_data.get("revoked") is not None:
+            assertions = assertions.filter(revoked=filters.validated_data["revoked"])
+        return assertions
 
 
 class AssertionIssueView(generics.GenericAPIView):
@@ -335,14 +332,8 @@ HANDLE = OpenApiParameter(
 )
 
 
-class PassportListView(PublicCacheMixin, generics.ListAPIView):
-    serializer_class = PassportListSerializer
-    pagination_class = IdCursorPagination
-
-    def get_queryset(self) -> QuerySet[Passport]:
-        return Passport.objects.filter(visibility=Visibility.PUBLIC)
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[PASSPORT_TAG],
         summary="Public Maker Passports",
         description=(
@@ -353,8 +344,13 @@ class PassportListView(PublicCacheMixin, generics.ListAPIView):
         responses={200: PassportListSerializer(many=True), **error_responses(400, 429)},
         examples=[OpenApiExample("a passport", value=PASSPORT_EXAMPLE, response_only=True)],
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class PassportListView(PublicCacheMixin, generics.ListAPIView):
+    serializer_class = PassportListSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self) -> QuerySet[Passport]:
+        return Passport.objects.filter(visibility=Visibility.PUBLIC)
 
 
 class PassportDetailView(PublicCacheMixin, generics.GenericAPIView):
@@ -376,7 +372,7 @@ class PassportDetailView(PublicCacheMixin, generics.GenericAPIView):
     def get(self, request: Request, handle: str) -> Response:
         passport = selectors.passport_by_handle(handle)
         anyone = AnonymousUser()
-        if not selectors.passport_visible_to(anyone, passport):
+        if not permissions.passport_visible_to(anyone, passport):
             raise Http404(_("No such passport."))
         page = selectors.passport_page(passport, anyone)
         return Response(
@@ -411,18 +407,7 @@ class PassportSearchView(PublicCacheMixin, generics.GenericAPIView):
                 description="Only holders of a badge of this class (its public id).",
                 examples=[OpenApiExample("class", value="q3dFq0c2rJ7gmRz2sUd2nA")],
             ),
-            OpenApiParameter(
-                "near",
-                OpenApiTypes.STR,
-                description="A town or city, or coordinates (`55.86,-4.25`).",
-                examples=[OpenApiExample("place", value="Glasgow")],
-            ),
-            OpenApiParameter(
-                "radius",
-                OpenApiTypes.INT,
-                description="Kilometres around `near` (default 25).",
-                examples=[OpenApiExample("radius", value=25)],
-            ),
+            *near_parameters(default_km=DEFAULT_RADIUS_KM, max_km=MAX_RADIUS_KM, whole_km=True),
             OpenApiParameter(
                 "page",
                 OpenApiTypes.INT,

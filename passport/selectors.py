@@ -19,16 +19,14 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from badges import keyring
-from badges import permissions as badge_permissions
 from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer, SigningKey
 from badges.openbadges import documents, recipient
 from badges.selectors import absolute
-from directory import permissions as directory_permissions
 from directory.models import Listing
-from directory.permissions import Action as DirectoryAction
 from directory.search import Near
 from directory.search.engine import KM_PER_DEGREE
+from passport import permissions
 from passport.models import (
     Affiliation,
     Assertion,
@@ -268,23 +266,6 @@ def passport_by_handle(handle: str) -> Passport:
     return get_object_or_404(Passport.objects.select_related("user"), handle=handle)
 
 
-def is_passport_owner(user: AbstractBaseUser | AnonymousUser, passport: Passport) -> bool:
-    return bool(user.is_authenticated) and user.pk == passport.user_id
-
-
-def passport_visible_to(user: AbstractBaseUser | AnonymousUser, passport: Passport) -> bool:
-    """Public and unlisted passports are seen by anyone who has the link; private ones by the member."""
-    return passport.visibility != Visibility.PRIVATE or is_passport_owner(user, passport)
-
-
-def badge_visible(visibility: str, *, owner: bool, listed: bool) -> bool:
-    """Whether a badge shows: to the member always; to others when public, or when unlisted and reached
-    by its own link (`listed` False) rather than on the passport's list."""
-    if owner:
-        return True
-    return visibility == Visibility.PUBLIC or (not listed and visibility == Visibility.UNLISTED)
-
-
 @dataclass(frozen=True)
 class PlatformBadge:
     assertion: Assertion
@@ -334,21 +315,21 @@ def platform_badges(passport: Passport, *, now: datetime | None = None) -> list[
 
 
 def passport_page(passport: Passport, user: AbstractBaseUser | AnonymousUser) -> PassportPage:
-    """What `user` sees of a passport they may see (check passport_visible_to first): everything for the
-    member; public badges, affiliations and projects for anyone else."""
-    owner = is_passport_owner(user, passport)
+    """What `user` sees of a passport they may see (check permissions.passport_visible_to first):
+    everything for the member; public badges, affiliations and projects for anyone else."""
+    owner = permissions.is_passport_owner(user, passport)
     return PassportPage(
         passport=passport,
         owner=owner,
         platform_badges=[
             badge
             for badge in platform_badges(passport)
-            if badge_visible(badge.visibility, owner=owner, listed=True)
+            if permissions.badge_visible(badge.visibility, owner=owner, listed=True)
         ],
         external_badges=[
             badge
             for badge in passport.external_badges.all()
-            if badge_visible(badge.visibility, owner=owner, listed=True)
+            if permissions.badge_visible(badge.visibility, owner=owner, listed=True)
         ],
         affiliations=list(passport.affiliations.select_related("listing")),
         projects=list(passport.projects.prefetch_related("images")),
@@ -431,19 +412,6 @@ def passport_export(passport: Passport) -> dict[str, Any]:
             for badge in passport.external_badges.all()
         ],
     }
-
-
-def affiliation_confirmable_by(user: AbstractBaseUser | AnonymousUser, listing: Listing) -> bool:
-    """Staff of the listing's badge issuer (badges.permissions) or whoever may edit the listing
-    (directory.permissions) may vouch for who works there."""
-    if directory_permissions.can(user, DirectoryAction.EDIT, listing):  # type: ignore[arg-type]
-        return True
-    issuer = Issuer.objects.filter(listing=listing).first()
-    return issuer is not None and badge_permissions.can(
-        user,  # type: ignore[arg-type]
-        badge_permissions.IssuerAction.CONFIRM_AFFILIATION,
-        issuer,
-    )
 
 
 def pending_affiliations(listing: Listing) -> QuerySet[Affiliation]:

@@ -14,7 +14,7 @@ from badges import selectors as badge_selectors
 from badges.selectors import absolute
 from badges.serializers import IssuerBriefSerializer
 from directory.models import Listing
-from makeworks.api_base import ModelSerializer, StrictCharField
+from makeworks.lib.api.base import ModelSerializer, StrictCharField
 from makeworks.lib.safe_fetch import MAX_URL_LENGTH
 from passport import selectors
 from passport.models import (

@@ -190,7 +190,7 @@ def affiliation_add(
 @transaction.atomic
 def affiliation_confirm(*, affiliation: Affiliation, actor: User) -> Affiliation:
     """Mark an affiliation confirmed by `actor`; whether they may is badges/directory permissions' call,
-    asked through selectors.affiliation_confirmable_by before this."""
+    asked through permissions.affiliation_confirmable_by before this."""
     locked = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
     if locked.confirmed_at is None:
         locked.confirmed_at = timezone.now()

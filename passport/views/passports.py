@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from makeworks.lib.ratelimit import Limit, attempt_allowed
 from makeworks.lib.requests import signed_in_user
-from passport import selectors
+from passport import permissions, selectors
 from passport.forms import (
     AccountDeleteForm,
     AffiliationForm,
@@ -53,7 +53,7 @@ def _own_passport(request: HttpRequest) -> Passport:
 
 def _visible_passport(request: HttpRequest, handle: str) -> Passport:
     passport = selectors.passport_by_handle(handle)
-    if not selectors.passport_visible_to(request.user, passport):
+    if not permissions.passport_visible_to(request.user, passport):
         raise Http404(_("No such passport."))
     return passport
 
@@ -72,13 +72,13 @@ def passport_detail(request: HttpRequest, handle: str) -> HttpResponse:
 def passport_badge(request: HttpRequest, handle: str, kind: str, public_id: str) -> HttpResponse:
     """One badge of a passport, at a link the member may share even when the badge is unlisted."""
     passport = _visible_passport(request, handle)
-    owner = selectors.is_passport_owner(request.user, passport)
+    owner = permissions.is_passport_owner(request.user, passport)
     badge: selectors.PlatformBadge | ExternalBadge | None
     if kind == "platform":
         badge = selectors.passport_platform_badge(passport, public_id)
     else:
         badge = selectors.passport_external_badge(passport, public_id)
-    if badge is None or not selectors.badge_visible(badge.visibility, owner=owner, listed=False):
+    if badge is None or not permissions.badge_visible(badge.visibility, owner=owner, listed=False):
         raise Http404(_("No such badge on this passport."))
     context = {"passport": passport, "badge": badge, "kind": kind, "owner": owner}
     return render(request, "passport/passport/badge.html", context)
@@ -87,7 +87,7 @@ def passport_badge(request: HttpRequest, handle: str, kind: str, public_id: str)
 @require_safe
 def passport_export(request: HttpRequest, handle: str) -> HttpResponse:
     passport = selectors.passport_by_handle(handle)
-    if not selectors.is_passport_owner(request.user, passport):
+    if not permissions.is_passport_owner(request.user, passport):
         raise Http404(_("No such passport."))
     body = json.dumps(selectors.passport_export(passport), ensure_ascii=False, indent=2, default=str)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -285,7 +285,7 @@ def affiliations_to_confirm(request: HttpRequest) -> HttpResponse:
         except ValueError:
             raise Http404(_("No such affiliation waiting.")) from None
         affiliation = get_object_or_404(Affiliation, pk=affiliation_id, confirmed_at__isnull=True)
-        if not selectors.affiliation_confirmable_by(user, affiliation.listing):
+        if not permissions.affiliation_confirmable_by(user, affiliation.listing):
             raise Http404(_("No such affiliation waiting."))
         passports.affiliation_confirm(affiliation=affiliation, actor=user)
         messages.success(
@@ -297,7 +297,7 @@ def affiliations_to_confirm(request: HttpRequest) -> HttpResponse:
     pending = [
         affiliation
         for affiliation in selectors.affiliations_to_confirm(user)
-        if selectors.affiliation_confirmable_by(user, affiliation.listing)
+        if permissions.affiliation_confirmable_by(user, affiliation.listing)
     ]
     return render(request, "passport/passport/affiliations_to_confirm.html", {"pending": pending})
 

@@ -22,7 +22,7 @@ from badges import selectors as badge_selectors
 from badges.models import AuditAction, IssuerMembership
 from badges.permissions import IssuerAction, TwoFactorRequired
 from passport.models import Assertion
-from tests.passport.test_console_access import Hubs, build_hubs, console_url, text_of
+from tests.console.test_console_access import Hubs, build_hubs, console_url, text_of
 
 PASSWORD = "kiln-fired-stoneware-42"
 PERIOD_SECONDS = 30

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
+from api.keys import services as partner_services
+from api.keys.models import APIKey
 from badges.models import BadgeClass, Issuer
-from partners import services as partner_services
-from partners.models import APIKey
 from tests.factories import BadgeClassFactory, IssuerFactory
 
 SITE = "https://makeworks.example"

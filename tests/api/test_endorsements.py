@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.keys.models import APIKey
 from badges import selectors as badge_selectors
 from badges.models import AuditAction, BadgeClass, Endorsement, Issuer, IssuerRole
 from badges.services.endorsements import endorsement_give, endorsement_withdraw
-from partners.models import APIKey
 from tests.api.conftest import KeyMaker, bearer
 from tests.factories import BadgeClassFactory, IssuerFactory, IssuerMembershipFactory
 

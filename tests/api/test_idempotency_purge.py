@@ -7,10 +7,10 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.keys.models import IdempotencyRecord
+from api.keys.tasks import purge_idempotency_records
 from badges.models import BadgeClass
 from makeworks.celery import app
-from partners.models import IdempotencyRecord
-from partners.tasks import purge_idempotency_records
 from passport.models import Assertion
 from tests.api.conftest import bearer
 from tests.api.test_assertions_api import issue_url

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.keys import services
+from api.keys.models import APIKey
 from badges.models import Issuer, IssuerRole
-from partners import services
-from partners.models import APIKey
 from tests.api.conftest import KeyMaker, bearer
 from tests.factories import IssuerMembershipFactory, UserFactory
 

@@ -10,18 +10,18 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from badges.models import BadgeClass, Issuer
-from makeworks.api_base import StrictCharField
+from makeworks.lib.api.base import StrictCharField
 from tests.api.conftest import bearer
 from tests.api.test_badges_api import NEW_CLASS, classes_url
 from tests.api.test_machines import NEW_MACHINE, hub_machines_url, taxonomy
 
-APPS = ("accounts", "badges", "directory", "machinery_map", "partners", "passport", "makeworks")
+APPS = ("accounts", "badges", "directory", "machinery_map", "api", "passport", "makeworks")
 # Text a client cannot get wrong by sending a number: a number is no e-mail address or web address.
 FORMAT_CHECKED = (serializers.EmailField, serializers.URLField)
 
 
 def our_serializers() -> Iterator[type[serializers.BaseSerializer]]:
-    importlib.import_module("makeworks.api_urls")  # imports every app's API and its serializers
+    importlib.import_module("api.urls")  # imports every app's API and its serializers
     pending = list(serializers.BaseSerializer.__subclasses__())
     while pending:
         cls = pending.pop()

@@ -16,6 +16,7 @@ from django.core.management.base import CommandError, SystemCheckError
 from django.test import Client
 from rest_framework.test import APIClient
 
+from api.keys import services as partner_services
 from audit.models import AuditEntry
 from badges import keyring, selectors
 from badges import services as badge_services
@@ -23,8 +24,7 @@ from badges.checks import badge_key_secret_check
 from badges.models import Issuer, KeySecretFingerprint, SigningKey, SigningKeyStatus
 from badges.openbadges import signing
 from directory.models import ListingKind
-from makeworks.api_errors import NON_FIELD
-from partners import services as partner_services
+from makeworks.lib.api.errors import NON_FIELD
 from passport import services
 from passport.models import Assertion
 from tests.factories import BadgeClassFactory, IssuerFactory, ListingFactory, UserFactory
@@ -256,7 +256,7 @@ def test_only_the_keyring_reads_the_secret() -> None:
     allowed = {"badges/keyring.py", "passport/migrations/0003_assertion_recipient_lookup.py"}
     readers = {
         str(path.relative_to(ROOT))
-        for app in ("accounts", "badges", "directory", "machinery_map", "makeworks", "partners", "passport")
+        for app in ("accounts", "badges", "directory", "machinery_map", "makeworks", "api", "passport")
         for path in (ROOT / app).rglob("*.py")
         if re.search(r"settings\.BADGE_KEY_SECRET|getattr\(settings", path.read_text(encoding="utf-8"))
         and "BADGE_KEY_SECRET" in path.read_text(encoding="utf-8")

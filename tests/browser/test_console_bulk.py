@@ -11,7 +11,7 @@ from badges import services as badge_services
 from passport.models import Assertion, IssueBatch
 from tests.browser.test_claim_flow import person, sign_in
 from tests.browser.test_directory_pages import blocking_violations
-from tests.passport.test_console_access import Hubs, build_hubs, console_url
+from tests.console.test_console_access import Hubs, build_hubs, console_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

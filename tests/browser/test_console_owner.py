@@ -14,7 +14,7 @@ from badges import services as badge_services
 from badges.models import SigningKey, SigningKeyStatus
 from tests.browser.test_claim_flow import person, sign_in
 from tests.browser.test_console_bulk import assert_accessible
-from tests.passport.test_console_access import Hubs, build_hubs, console_url
+from tests.console.test_console_access import Hubs, build_hubs, console_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,8 +14,7 @@ from django.utils.text import slugify
 from PIL import Image
 from pytest_django import DjangoDbBlocker
 
-from directory import services
-from directory.management.commands import seed_demo as seed_demo_command
+from directory import seeding, services
 from directory.models import Listing, ListingKind, ListingPhoto, ListingStatus, Node, Term, Vocabulary
 from directory.seeding import REGIONS, DemoListing, TermKey, demo_photo, terms_seed
 from directory.vocabulary import VOCABULARIES
@@ -81,7 +80,7 @@ def test_demo_specs_are_the_same_for_the_same_seed() -> None:
     nodes = {region.slug: Node(slug=region.slug) for region in REGIONS}
 
     def fields(seed: int) -> list[dict[str, object]]:
-        return [spec.fields for spec in seed_demo_command.demo_specs(seed=seed, nodes=nodes, terms=terms)]
+        return [spec.fields for spec in seeding.demo_specs(seed=seed, nodes=nodes, terms=terms)]
 
     assert fields(5) == fields(5)
     assert fields(5) != fields(6)
@@ -113,12 +112,12 @@ def test_demo_photo_is_a_readable_jpeg_that_photo_add_accepts() -> None:
 
 def test_seed_demo_with_photos_gives_some_listings_photos(monkeypatch: pytest.MonkeyPatch) -> None:
     # The first few dozen listings are enough to see photos attached, and much faster than all of them.
-    all_specs = seed_demo_command.demo_specs
+    all_specs = seeding.demo_specs
 
     def first_specs(**kwargs: Any) -> Iterator[DemoListing]:
         return itertools.islice(all_specs(**kwargs), 30)
 
-    monkeypatch.setattr(seed_demo_command, "demo_specs", first_specs)
+    monkeypatch.setattr(seeding, "demo_specs", first_specs)
 
     seed_demo()
 

@@ -2,6 +2,7 @@
 export read back changes nothing, a field a file leaves out never erases what the hub holds, and a
 facility is found again by any identity it was ever known by."""
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from directory.models import Listing, ListingKind
 from directory.services import listing_update
@@ -22,11 +24,13 @@ from tests.machinery_map.conftest import FIXTURES, SITE
 pytestmark = pytest.mark.django_db
 
 PRIVATE = ("email", "landline", "mobile", "phone")
-# A one-pixel PNG.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002"
-    "000154a24f5d0000000049454e44ae426082"
-)
+
+
+def png() -> bytes:
+    """A small real PNG: every photo goes through the image intake, which decodes it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "#2a9d8f").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def flat(value: Any, path: str = "") -> dict[str, Any]:
@@ -251,7 +255,7 @@ def test_a_hub_made_here_read_back_from_its_export_keeps_its_labelled_links_summ
         social_links=[{"url": "https://social.example/@leith", "label": "Mastodon"}],
         contact_email="private@leith.example",
     )
-    machine = EquipmentFactory.create(hub=hub, photo=SimpleUploadedFile("laser.png", PNG, "image/png"))
+    machine = EquipmentFactory.create(hub=hub, photo=SimpleUploadedFile("laser.png", png(), "image/png"))
     before = state()
     first = hub_document(hub)
 

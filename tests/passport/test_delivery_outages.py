@@ -24,9 +24,9 @@ from directory.tasks import sweep_undelivered_messages
 from passport import services
 from passport.models import Assertion
 from passport.tasks import sweep_undelivered_assertions
+from tests.console.test_console_access import Hubs, build_hubs, console_url
 from tests.factories import ListingFactory
 from tests.outage import broker, free_port
-from tests.passport.test_console_access import Hubs, build_hubs, console_url
 
 pytestmark = pytest.mark.django_db
 

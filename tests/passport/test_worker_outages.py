@@ -20,9 +20,9 @@ from badges.models import BadgeClass
 from passport import services
 from passport.models import Assertion
 from passport.tasks import sweep_undelivered_assertions
+from tests.console.test_console_access import Hubs, build_hubs, console_url
 from tests.outage import RedisServer, SlowSmtpServer, WorkerProcess, broker, wait_until
 from tests.passport.conftest import EARNER
-from tests.passport.test_console_access import Hubs, build_hubs, console_url
 from tests.passport.test_delivery_outages import issue_form
 
 pytestmark = pytest.mark.celery_worker

@@ -1,94 +1,16 @@
-"""`manage.py seed_machines`: give the demo hubs believable equipment. Hubs that already have machines are
-left alone, so running it again changes nothing."""
+"""`manage.py seed_machines`: machinery_map's demo seeding alone (machinery_map.seeding); the front
+door's seed_demo runs it after the directory's and passport's."""
 
-import random
-from typing import Any, cast
+from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from badges.models import BadgeClass
-from directory.models import Listing, ListingKind, Term, Vocabulary
-from machinery_map import services
-from machinery_map.models import HUB_KINDS, Equipment, EquipmentAccess, EquipmentStatus, EquipmentType
-from machinery_map.seeding import taxonomy_seed
-
-# (type slug, makes and models, materials worked, whole-number properties)
-DemoMachine = tuple[str, tuple[tuple[str, str], ...], tuple[str, ...], dict[str, int]]
-
-MAKERSPACE_MACHINES: tuple[DemoMachine, ...] = (
-    ("laser-cutter", (("Trotec", "Speedy 400"), ("Epilog", "Fusion Pro 32")), ("plywood", "acrylic", "mdf"),
-     {"bed_size_mm": 1000, "laser_power_w": 80}),
-    ("fdm-printer", (("Prusa", "MK4"), ("Ultimaker", "S5")), ("pla", "petg", "abs"),
-     {"bed_size_mm": 250, "build_volume_mm3": 250 * 210 * 220}),
-    ("sla-printer", (("Formlabs", "Form 3"),), (), {"build_volume_mm3": 145 * 145 * 185}),
-    ("cnc-router", (("ShopBot", "PRSalpha"),), ("plywood", "mdf"),
-     {"bed_size_mm": 2440, "x_travel_mm": 2440, "y_travel_mm": 1220, "z_travel_mm": 150}),
-    ("vinyl-cutter", (("Roland", "CAMM-1 GS-24"),), (), {"bed_size_mm": 584}),
-    ("pcb-mill", (("Bantam Tools", "Desktop PCB Milling Machine"),), ("copper",), {"bed_size_mm": 140}),
-    ("sewing-machine", (("Bernina", "B 570"),), (), {}),
-    ("embroidery-machine", (("Brother", "PR680W"),), (), {}),
-    ("soldering-station", (("Weller", "WE1010"),), (), {"power_rating_w": 70}),
-)  # fmt: skip
-WORKSHOP_MACHINES: tuple[DemoMachine, ...] = (
-    ("table-saw", (("SawStop", "PCS"),), ("wood",), {"power_rating_w": 2200}),
-    ("bandsaw", (("Record Power", "Sabre 450"),), ("wood",), {}),
-    ("lathe", (("Axminster", "AT1416VS"),), ("wood", "aluminium"), {}),
-    ("welder", (("Lincoln Electric", "Powertec i250C"),), ("steel",), {"power_rating_w": 9000}),
-    ("kiln", (("Rohde", "TE 80"),), (), {}),
-    ("drill-press", (("Axminster", "ED20DP"),), (), {}),
-)  # fmt: skip
-FOOD_MACHINES: tuple[DemoMachine, ...] = (
-    ("oven", (("Bongard", "Orion"),), (), {"power_rating_w": 18000}),
-    ("mixer", (("Hobart", "HL200"),), (), {}),
-    ("fermenter", (("SS Brewtech", "Unitank"),), (), {}),
-    ("dehydrator", (("Excalibur", "3926T"),), (), {"power_rating_w": 600}),
-)  # fmt: skip
-# Whose induction badge a machine requires, by words in the badge class name.
-BADGE_WORDS = {"laser-cutter": "laser", "fdm-printer": "3d", "sla-printer": "3d", "cnc-router": "cnc"}
+from machinery_map.seeding import demo_machines_seed
+from makeworks.lib.seeding import seeded_write
 
 
 class Command(BaseCommand):
     help = "Give the demo hubs (makerspaces, workshops and fabricators) equipment. Skips hubs that have some."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        taxonomy_seed()
-        hubs = list(Listing.objects.published().filter(kind__in=HUB_KINDS).order_by("pk"))
-        with_machines = set(Equipment.objects.values_list("hub_id", flat=True).distinct())
-        types = {equipment_type.slug: equipment_type for equipment_type in EquipmentType.objects.all()}
-        materials = {term.slug: term for term in Term.objects.filter(vocabulary=Vocabulary.MATERIAL)}
-        created = 0
-        with transaction.atomic():
-            for hub in hubs:
-                if hub.pk in with_machines:
-                    continue
-                created += self._equip(hub, types=types, materials=materials)
-        self.stdout.write(self.style.SUCCESS(f"Seeded {created} machines at {len(hubs)} hubs."))
-
-    def _equip(self, hub: Listing, *, types: dict[str, EquipmentType], materials: dict[str, Term]) -> int:
-        rng = random.Random(hub.slug)  # noqa: S311 - demo data, not secrets
-        if hub.kind == ListingKind.MAKERSPACE:
-            pool = MAKERSPACE_MACHINES
-        elif any(term.vocabulary == Vocabulary.SECTOR and "food" in term.slug for term in hub.terms.all()):
-            pool = FOOD_MACHINES
-        else:
-            pool = WORKSHOP_MACHINES + (MAKERSPACE_MACHINES[:2] if hub.kind == ListingKind.FABRICATOR else ())
-        picks = rng.sample(pool, k=min(len(pool), rng.randint(2, 5)))
-        badges = list(BadgeClass.objects.filter(issuer__listing=hub))
-        for slug, makes, material_slugs, numbers in picks:
-            make, model = rng.choice(makes)
-            word = BADGE_WORDS.get(slug)
-            required = [badge for badge in badges if word and word in badge.name.casefold()]
-            services.equipment_create(
-                hub=hub,
-                equipment_type=types[slug],
-                make=make,
-                model=model,
-                quantity=rng.choice((1, 1, 1, 2, 3)),
-                status=rng.choice([EquipmentStatus.OPERATIONAL] * 9 + [EquipmentStatus.MAINTENANCE]),
-                access=rng.choice(list(EquipmentAccess)) if not required else EquipmentAccess.INDUCTION,
-                materials=[materials[m] for m in material_slugs if m in materials],
-                required_badge_classes=required,
-                **cast(dict[str, Any], numbers),
-            )
-        return len(picks)
+        seeded_write(self, demo_machines_seed())
