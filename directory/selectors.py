@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
-from django.db.models import CharField, Count, Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language_info
@@ -29,7 +29,7 @@ from directory.models import (
     Vocabulary,
 )
 from directory.search import ListingHit, SearchParams, SearchResults, listing_hits, search_listings
-from directory.search.engine import KM_PER_DEGREE
+from makeworks.lib.geo import squared_km, within_radius
 from makeworks.lib.video import Video, parse_video
 
 NEARBY_RADIUS_KM = 50.0
@@ -165,23 +165,11 @@ def nearby_sharing_a_process(
     if not process_ids or not listing.has_location:
         return []
     latitude, longitude = float(listing.latitude or 0), float(listing.longitude or 0)
-    # The equirectangular approximation, as the search engine uses: plain arithmetic on both databases.
-    k = KM_PER_DEGREE * math.cos(math.radians(latitude))
-    lat_delta = NEARBY_RADIUS_KM / KM_PER_DEGREE
-    lng_delta = NEARBY_RADIUS_KM / max(k, 0.01)
-    dlat = (F("latitude") - Value(latitude)) * Value(KM_PER_DEGREE)
-    dlng = (F("longitude") - Value(longitude)) * Value(k)
     shares_process = Listing.terms.through.objects.filter(listing_id=OuterRef("pk"), term_id__in=process_ids)
+    candidates = Listing.objects.published().exclude(pk=listing.pk).filter(Exists(shares_process))
     nearest = (
-        Listing.objects.published()
-        .exclude(pk=listing.pk)
-        .filter(
-            Exists(shares_process),
-            latitude__range=(latitude - lat_delta, latitude + lat_delta),
-            longitude__range=(longitude - lng_delta, longitude + lng_delta),
-        )
-        .annotate(distance_sq=Cast(dlat * dlat + dlng * dlng, FloatField()))
-        .filter(distance_sq__lte=NEARBY_RADIUS_KM**2)
+        candidates.filter(within_radius(latitude, longitude, NEARBY_RADIUS_KM))
+        .annotate(distance_sq=squared_km(latitude, longitude))
         .order_by("distance_sq", "name")
         .values_list("pk", "distance_sq")[:limit]
     )
