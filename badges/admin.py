@@ -1,6 +1,6 @@
-"""The back office for issuers, signing keys, badge classes, who works on each issuer and its audit log.
-Every write goes through badges.services; private keys are never shown, nothing a badge was verified
-against is deleted, and the audit log can be read but never added to, changed or deleted here."""
+"""The back office for issuers, signing keys, badge classes and who works on each issuer. Every write goes
+through badges.services; private keys are never shown and nothing a badge was verified against is deleted.
+The issuers' audit log is read in the audit app's admin, where nothing can be added, changed or deleted."""
 
 from typing import Any
 
@@ -19,7 +19,6 @@ from django.utils.translation import ngettext
 
 from badges import services
 from badges.models import (
-    AuditEntry,
     BadgeClass,
     Endorsement,
     Issuer,
@@ -339,40 +338,6 @@ class IssuerMembershipAdmin(admin.ModelAdmin):
                 % {"count": removed},
                 messages.SUCCESS,
             )
-
-
-AUDIT_ENTRY_FIELDS = (
-    "created_at",
-    "issuer",
-    "actor",
-    "action",
-    "object_type",
-    "object_id",
-    "before",
-    "after",
-)
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """The audit log, to read: the services write it, and nobody adds, changes or deletes a line."""
-
-    list_display = ["created_at", "issuer", "actor", "action", "object_type", "object_id"]
-    list_filter = ["action", "issuer"]
-    search_fields = ["object_id", "issuer__name", "actor__username", "actor__email"]
-    list_select_related = ["issuer", "actor"]
-    date_hierarchy = "created_at"
-    fields = AUDIT_ENTRY_FIELDS
-    readonly_fields = AUDIT_ENTRY_FIELDS
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 ENDORSEMENT_FIELDS = (

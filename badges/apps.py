@@ -6,4 +6,8 @@ class BadgesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the system checks.
+        from audit.actions import actions_register
         from badges import checks  # noqa: F401
+        from badges.models import AuditAction
+
+        actions_register(AuditAction)

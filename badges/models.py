@@ -7,7 +7,6 @@ badges.urls by name; ids in URLs are random, never the primary key.
 import secrets
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -235,53 +234,48 @@ class Endorsement(models.Model):
 
 
 class AuditAction(models.TextChoices):
-    ASSERTION_ISSUED = "assertion_issued", _("Badge issued")
-    ASSERTIONS_ISSUED = "assertions_issued", _("Badges issued in a batch")
-    ASSERTION_REVOKED = "assertion_revoked", _("Badge revoked")
-    SIGNING_KEY_ROTATED = "signing_key_rotated", _("Signing key rotated")
-    SIGNING_KEY_REVOKED = "signing_key_revoked", _("Signing key revoked")
-    MEMBER_ADDED = "member_added", _("Person given a role")
-    MEMBER_CHANGED = "member_changed", _("Person's role changed")
-    MEMBER_REMOVED = "member_removed", _("Person's role taken away")
-    ISSUER_UPDATED = "issuer_updated", _("Issuer profile changed")
-    BADGE_CLASS_CREATED = "badge_class_created", _("Badge class created")
-    BADGE_CLASS_UPDATED = "badge_class_updated", _("Badge class changed")
-    ENDORSEMENT_GIVEN = "endorsement_given", _("Endorsement given")
-    ENDORSEMENT_WITHDRAWN = "endorsement_withdrawn", _("Endorsement withdrawn")
+    """What the badges domain writes to the audit log (audit.services.audit_log)."""
+
+    ASSERTION_ISSUED = "badges.assertion.issued", _("Badge issued")
+    ASSERTIONS_ISSUED = "badges.assertions.issued", _("Badges issued in a batch")
+    ASSERTION_REVOKED = "badges.assertion.revoked", _("Badge revoked")
+    SIGNING_KEY_ROTATED = "badges.signing_key.rotated", _("Signing key rotated")
+    SIGNING_KEY_REVOKED = "badges.signing_key.revoked", _("Signing key revoked")
+    MEMBER_ADDED = "badges.member.added", _("Person given a role")
+    MEMBER_CHANGED = "badges.member.changed", _("Person's role changed")
+    MEMBER_REMOVED = "badges.member.removed", _("Person's role taken away")
+    ISSUER_UPDATED = "badges.issuer.updated", _("Issuer profile changed")
+    BADGE_CLASS_CREATED = "badges.badge_class.created", _("Badge class created")
+    BADGE_CLASS_UPDATED = "badges.badge_class.updated", _("Badge class changed")
+    ENDORSEMENT_GIVEN = "badges.endorsement.given", _("Endorsement given")
+    ENDORSEMENT_WITHDRAWN = "badges.endorsement.withdrawn", _("Endorsement withdrawn")
 
 
-class AuditEntry(models.Model):
-    """One line of an issuer's audit log: who did what to which object, when, and what it was before and
-    after. Written by the services in the same transaction as the change; never edited or deleted."""
-
-    issuer = models.ForeignKey(
-        Issuer, on_delete=models.PROTECT, related_name="audit_entries", verbose_name=_("issuer")
-    )
-    # Empty for the system itself (a shell command, demo data) or once the person's account is deleted.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("done by"),
-    )
-    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
-    object_type = models.CharField(_("object type"), max_length=32)
-    # A public id where the object has one, so an entry can be matched with what verifiers see.
-    object_id = models.CharField(_("object id"), max_length=64)
-    before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
-    after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("audit log entry")
-        verbose_name_plural = _("audit log")
-        indexes = [models.Index(fields=["issuer", "-created_at"], name="badges_audit_issuer_newest")]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()}: {self.object_type} {self.object_id}"
+# How the issuers' audit log named actions and objects before it became the one audit log (badges 0006);
+# backups made before then still use these names, and are read with them.
+LEGACY_AUDIT_ACTIONS = {
+    "assertion_issued": AuditAction.ASSERTION_ISSUED,
+    "assertions_issued": AuditAction.ASSERTIONS_ISSUED,
+    "assertion_revoked": AuditAction.ASSERTION_REVOKED,
+    "signing_key_rotated": AuditAction.SIGNING_KEY_ROTATED,
+    "signing_key_revoked": AuditAction.SIGNING_KEY_REVOKED,
+    "member_added": AuditAction.MEMBER_ADDED,
+    "member_changed": AuditAction.MEMBER_CHANGED,
+    "member_removed": AuditAction.MEMBER_REMOVED,
+    "issuer_updated": AuditAction.ISSUER_UPDATED,
+    "badge_class_created": AuditAction.BADGE_CLASS_CREATED,
+    "badge_class_updated": AuditAction.BADGE_CLASS_UPDATED,
+    "endorsement_given": AuditAction.ENDORSEMENT_GIVEN,
+    "endorsement_withdrawn": AuditAction.ENDORSEMENT_WITHDRAWN,
+}
+LEGACY_AUDIT_OBJECT_TYPES = {
+    "assertion": "passport.assertion",
+    "badge_class": "badges.badgeclass",
+    "endorsement": "badges.endorsement",
+    "issuer": "badges.issuer",
+    "issuer_membership": "badges.issuermembership",
+    "signing_key": "badges.signingkey",
+}
 
 
 class KeySecretFingerprint(models.Model):

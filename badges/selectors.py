@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
+from audit import selectors as audit_selectors
+from audit.models import AuditEntry
 from badges.models import (
-    AuditEntry,
     BadgeClass,
     Endorsement,
     Issuer,
@@ -151,8 +152,8 @@ def issuer_memberships(issuer: Issuer) -> QuerySet[IssuerMembership]:
 
 
 def audit_entries(issuer: Issuer) -> QuerySet[AuditEntry]:
-    """An issuer's audit log, newest first."""
-    return AuditEntry.objects.filter(issuer=issuer).select_related("actor").order_by("-created_at", "-id")
+    """An issuer's audit log, newest first: the lines of the one audit log written within this hub."""
+    return audit_selectors.entries_for_scope(issuer)
 
 
 def standing_endorsements() -> QuerySet[Endorsement]:

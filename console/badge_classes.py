@@ -16,7 +16,8 @@ from badges.services import badge_class_create
 from badges.services.issuers import badge_class_update
 from console import selectors
 from console.forms import BadgeClassForm
-from console.views import _form_errors_from, _hub, _hub_context
+from console.views import _hub, _hub_context
+from makeworks.lib.forms import form_errors_from
 from makeworks.lib.requests import signed_in_user
 
 
@@ -65,7 +66,7 @@ def badge_class_new(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=signed_in_user(request),
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The badge class %(name)s is created.") % {"name": created.name})
             return redirect("console:badge_classes", slug=issuer.slug)
@@ -99,7 +100,7 @@ def badge_class_edit(request: HttpRequest, slug: str, public_id: str) -> HttpRes
                 actor=signed_in_user(request),
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The badge class %(name)s is saved.") % {"name": data["name"]})
             return redirect("console:badge_classes", slug=issuer.slug)

@@ -25,6 +25,7 @@ from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer
 from badges.permissions import IssuerAction
 from badges.services.endorsements import MAX_COMMENT_LENGTH, endorsement_give, endorsement_withdraw
+from makeworks.lib.forms import form_errors_from
 from makeworks.lib.requests import signed_in_user
 
 # Badge classes listed at once on the endorse page; a search narrows them down.
@@ -125,7 +126,7 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=signed_in_user(request),
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(
                 request,
@@ -149,15 +150,6 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
         shown_limit=CANDIDATES_SHOWN,
     )
     return render(request, "console/endorse.html", context, status=400 if form.errors else 200)
-
-
-def _form_errors_from(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required

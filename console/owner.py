@@ -24,7 +24,8 @@ from badges.services import (
 )
 from console import selectors
 from console.forms import IssuerProfileForm, MemberAddForm, MemberRoleForm
-from console.views import _form_errors_from, _hub, _hub_context
+from console.views import _hub, _hub_context
+from makeworks.lib.forms import form_errors_from
 from makeworks.lib.requests import signed_in_user
 
 
@@ -80,7 +81,7 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=signed_in_user(request),
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(
                 request,
@@ -226,7 +227,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=signed_in_user(request),
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The issuer profile is saved."))
             return redirect("console:profile", slug=issuer.slug)

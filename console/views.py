@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,6 +37,7 @@ from console.forms import (
     ResendForm,
     RevokeForm,
 )
+from makeworks.lib.forms import form_errors_from
 from makeworks.lib.requests import HtmxHttpRequest, signed_in_user
 from passport import selectors as public_selectors
 from passport import services
@@ -63,15 +63,6 @@ def _hub_assertion(issuer: Issuer, public_id: str) -> Assertion:
     if assertion is None:
         raise Http404(_("No such badge among this hub's."))
     return assertion
-
-
-def _form_errors_from(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _day_start(day: date | None) -> datetime | None:
@@ -119,7 +110,7 @@ def issue(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationError as error:
             if getattr(error, "code", None) != "already_issued" or not error.params:
-                _form_errors_from(form, error)
+                form_errors_from(form, error)
             else:
                 messages.info(request, " ".join(error.messages))
                 return redirect("console:assertion", slug=issuer.slug, public_id=error.params["public_id"])
@@ -179,7 +170,7 @@ def _bulk_check(request: HttpRequest, issuer: Issuer, form: BulkUploadForm) -> d
             data=data["file"], badge_class=data["badge_class"], signed=signed, expires=expires
         )
     except ValidationError as error:
-        _form_errors_from(form, error)
+        form_errors_from(form, error)
         return {}
     preview = {
         "checked": checked,
@@ -342,7 +333,7 @@ def assertions_revoke(request: HttpRequest, slug: str) -> HttpResponse:
                     actor=signed_in_user(request),
                 )
             except ValidationError as error:
-                _form_errors_from(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(
                     request,
@@ -417,7 +408,7 @@ def assertion_revoke(request: HttpRequest, slug: str, public_id: str) -> HttpRes
                 assertion=found, reason=form.cleaned_data["reason"], actor=signed_in_user(request)
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The badge is revoked."))
             return redirect("console:assertion", slug=issuer.slug, public_id=found.public_id)
@@ -436,7 +427,7 @@ def assertion_resend(request: HttpRequest, slug: str, public_id: str) -> HttpRes
                 assertion=found, recipient_email=form.cleaned_data["recipient_email"]
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             if queued:
                 messages.success(request, _("The award e-mail is on its way again."))

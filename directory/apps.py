@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = "Directory"
+
+    def ready(self) -> None:
+        from audit.actions import actions_register
+        from directory.models import ChangeAction
+
+        actions_register(ChangeAction)

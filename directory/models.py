@@ -321,43 +321,19 @@ class Claim(models.Model):
 
 
 class ChangeAction(models.TextChoices):
-    CREATED = "created", _("Created")
-    UPDATED = "updated", _("Edited")
-    PUBLISHED = "published", _("Published")
-    UNPUBLISHED = "unpublished", _("Unpublished")
-    VERIFIED = "verified", _("Verified")
-    UNVERIFIED = "unverified", _("Verification removed")
-    PHOTO_ADDED = "photo_added", _("Photo added")
-    PHOTO_REMOVED = "photo_removed", _("Photo removed")
-    OWNER_ADDED = "owner_added", _("Owner added")
-    IMPORTED = "imported", _("Imported")
-    DELETED = "deleted", _("Deleted")
+    """What the directory writes to the audit log about a listing (audit.services.audit_log): its history."""
 
-
-class ListingChange(models.Model):
-    """One line of a listing's history: who did what to it, when, and which fields changed how.
-
-    Written by the services in the same transaction as the change itself, and never edited. The
-    listing's name is kept, so the history of a deleted listing still reads.
-    """
-
-    listing = models.ForeignKey(Listing, null=True, on_delete=models.SET_NULL, related_name="changes")
-    listing_name = NameField(max_length=200)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=16, choices=ChangeAction.choices)
-    # {"field": [before, after]}; for terms, the slugs added and removed.
-    changes = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("listing change")
-        verbose_name_plural = _("listing changes")
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()}: {self.listing_name}"
+    CREATED = "directory.listing.created", _("Created")
+    UPDATED = "directory.listing.updated", _("Edited")
+    PUBLISHED = "directory.listing.published", _("Published")
+    UNPUBLISHED = "directory.listing.unpublished", _("Unpublished")
+    VERIFIED = "directory.listing.verified", _("Verified")
+    UNVERIFIED = "directory.listing.unverified", _("Verification removed")
+    PHOTO_ADDED = "directory.listing.photo_added", _("Photo added")
+    PHOTO_REMOVED = "directory.listing.photo_removed", _("Photo removed")
+    OWNER_ADDED = "directory.listing.owner_added", _("Owner added")
+    IMPORTED = "directory.listing.imported", _("Imported")
+    DELETED = "directory.listing.deleted", _("Deleted")
 
 
 class ContactMessage(models.Model):

@@ -46,10 +46,10 @@ from directory.models import (
     Term,
 )
 from directory.vocabulary import VOCABULARIES, WIKIDATA, WIKIPEDIA
+from makeworks.lib.geo import KM_PER_DEGREE, km_per_degree_east
 from makeworks.lib.seeding import Seeded
 from makeworks.lib.text import fold
 
-KM_PER_DEGREE = 111.32
 PHOTO_SIZE = (960, 640)
 # Letters that may appear in the inward half of a UK postcode; used for every lettered pattern.
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -125,8 +125,8 @@ def point_near(
         east, north = rng.gauss(0, sigma_km), rng.gauss(0, sigma_km)
         if math.hypot(east, north) <= max_km:
             break
-    km_per_degree_east = KM_PER_DEGREE * math.cos(math.radians(latitude))
-    return round(latitude + north / KM_PER_DEGREE, 6), round(longitude + east / km_per_degree_east, 6)
+    east_degrees = east / km_per_degree_east(latitude)
+    return round(latitude + north / KM_PER_DEGREE, 6), round(longitude + east_degrees, 6)
 
 
 def fill_pattern(rng: random.Random, pattern: str) -> str:

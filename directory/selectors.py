@@ -1,21 +1,26 @@
 """Reads behind the directory's pages. Each runs a fixed number of queries, whatever the data."""
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Value
+from django.contrib.auth.models import User
+from django.db.models import CharField, Count, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language_info
 
+from audit import selectors as audit_selectors
+from audit.models import AuditEntry
 from directory.models import (
     BatchSize,
     Claim,
     ClaimStatus,
     Clientele,
     Listing,
-    ListingChange,
     ListingPhoto,
     ListingStatus,
     Node,
@@ -24,7 +29,7 @@ from directory.models import (
     Vocabulary,
 )
 from directory.search import ListingHit, SearchParams, SearchResults, listing_hits, search_listings
-from directory.search.engine import KM_PER_DEGREE
+from makeworks.lib.geo import squared_km, within_radius
 from makeworks.lib.video import Video, parse_video
 
 NEARBY_RADIUS_KM = 50.0
@@ -160,27 +165,42 @@ def nearby_sharing_a_process(
     if not process_ids or not listing.has_location:
         return []
     latitude, longitude = float(listing.latitude or 0), float(listing.longitude or 0)
-    # The equirectangular approximation, as the search engine uses: plain arithmetic on both databases.
-    k = KM_PER_DEGREE * math.cos(math.radians(latitude))
-    lat_delta = NEARBY_RADIUS_KM / KM_PER_DEGREE
-    lng_delta = NEARBY_RADIUS_KM / max(k, 0.01)
-    dlat = (F("latitude") - Value(latitude)) * Value(KM_PER_DEGREE)
-    dlng = (F("longitude") - Value(longitude)) * Value(k)
     shares_process = Listing.terms.through.objects.filter(listing_id=OuterRef("pk"), term_id__in=process_ids)
+    candidates = Listing.objects.published().exclude(pk=listing.pk).filter(Exists(shares_process))
     nearest = (
-        Listing.objects.published()
-        .exclude(pk=listing.pk)
-        .filter(
-            Exists(shares_process),
-            latitude__range=(latitude - lat_delta, latitude + lat_delta),
-            longitude__range=(longitude - lng_delta, longitude + lng_delta),
-        )
-        .annotate(distance_sq=Cast(dlat * dlat + dlng * dlng, FloatField()))
-        .filter(distance_sq__lte=NEARBY_RADIUS_KM**2)
+        candidates.filter(within_radius(latitude, longitude, NEARBY_RADIUS_KM))
+        .annotate(distance_sq=squared_km(latitude, longitude))
         .order_by("distance_sq", "name")
         .values_list("pk", "distance_sq")[:limit]
     )
     return listing_hits([(pk, math.sqrt(distance_sq)) for pk, distance_sq in nearest])
+
+
+@dataclass(frozen=True)
+class ListingChange:
+    """One line of a listing's history, as the history and curation pages show it: an audit log entry
+    about the listing, with the listing itself while it exists."""
+
+    created_at: datetime
+    actor: User | None
+    action_label: str
+    changes: dict[str, Any]
+    listing: Listing | None
+    listing_name: str
+
+
+def _listing_changes(entries: Iterable[AuditEntry], listings: dict[int, Listing]) -> list[ListingChange]:
+    return [
+        ListingChange(
+            created_at=entry.created_at,
+            actor=entry.actor,
+            action_label=str(entry.get_action_display()),
+            changes=entry.changes,
+            listing=listings.get(int(entry.object_id)),
+            listing_name=entry.object_label,
+        )
+        for entry in entries
+    ]
 
 
 @dataclass(frozen=True)
@@ -204,16 +224,17 @@ def curation_page(node: Node) -> CurationPage:
         .select_related("listing", "claimant")
         .order_by("created_at")
     )
-    changes = (
-        ListingChange.objects.filter(listing__node=node)
-        .select_related("listing", "actor")
-        .order_by("-created_at", "-id")[:CURATION_RECENT_CHANGES]
-    )
+    # The listings now in the node, as the audit log names them (their primary keys, as text).
+    node_listing_ids = Listing.objects.filter(node=node).annotate(key=Cast("pk", CharField())).values("key")
+    entries = list(audit_selectors.entries_for_objects(Listing, node_listing_ids)[:CURATION_RECENT_CHANGES])
+    listings = Listing.objects.in_bulk({int(entry.object_id) for entry in entries})
+    changes = _listing_changes(entries, listings)
     recently_changed = Listing.objects.filter(node=node, status=ListingStatus.PUBLISHED).order_by(
         "-updated_at", "-id"
     )[:CURATION_RECENT_LISTINGS]
-    return CurationPage(node, list(drafts), list(claims), list(recently_changed), list(changes))
+    return CurationPage(node, list(drafts), list(claims), list(recently_changed), changes)
 
 
 def listing_history(listing: Listing) -> list[ListingChange]:
-    return list(listing.changes.select_related("actor").order_by("-created_at", "-id"))
+    """A listing's history, newest first: what the audit log says was done to it."""
+    return _listing_changes(audit_selectors.entries_for_object(listing), {listing.pk: listing})

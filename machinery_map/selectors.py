@@ -9,16 +9,12 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     Count,
     Exists,
-    F,
-    FloatField,
     OuterRef,
     Prefetch,
     QuerySet,
-    Value,
     Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -26,7 +22,6 @@ from badges import selectors as badge_selectors
 from badges.models import BadgeClass
 from directory.models import Listing, Term, Vocabulary
 from directory.search import Near
-from directory.search.engine import KM_PER_DEGREE
 from machinery_map.models import (
     HUB_KINDS,
     Equipment,
@@ -35,6 +30,7 @@ from machinery_map.models import (
     EquipmentType,
     ManufacturingProcess,
 )
+from makeworks.lib.geo import squared_km, within_radius
 from passport import selectors as passport_selectors
 
 PER_PAGE = 30
@@ -196,19 +192,10 @@ def matching_hubs(filters: MapFilters, machines: QuerySet[Equipment] | None = No
     near = filters.near
     if near is None:
         return hubs.order_by("name", "pk")
-    # A bounding box the index can use first, then the equirectangular distance, as directory search does.
-    k = KM_PER_DEGREE * math.cos(math.radians(near.latitude))
-    lat_delta = near.radius_km / KM_PER_DEGREE
-    lng_delta = near.radius_km / max(k, 0.01)
-    dlat = (F("latitude") - Value(near.latitude)) * Value(KM_PER_DEGREE)
-    dlng = (F("longitude") - Value(near.longitude)) * Value(k)
+    # A bounding box the index can use first, then the flat-earth distance, as directory search does.
     return (
-        hubs.filter(
-            latitude__range=(near.latitude - lat_delta, near.latitude + lat_delta),
-            longitude__range=(near.longitude - lng_delta, near.longitude + lng_delta),
-        )
-        .annotate(distance_sq=Cast(dlat * dlat + dlng * dlng, FloatField()))
-        .filter(distance_sq__lte=near.radius_km**2)
+        hubs.filter(within_radius(near.latitude, near.longitude, near.radius_km))
+        .annotate(distance_sq=squared_km(near.latitude, near.longitude))
         .order_by("distance_sq", "pk")
     )
 

@@ -4,20 +4,18 @@ line to the hub listing's history, so curators see machines come and go with the
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from audit.services import audit_log
 from badges.models import BadgeClass
 from directory.models import ChangeAction, Listing, Term, Vocabulary
-from directory.services import change_record
 from machinery_map.models import HUB_KINDS, Equipment, EquipmentType, ManufacturingProcess
+from makeworks.lib.actors import Actor
 from makeworks.lib.images import image_intake, stored_image_reencoded
-
-Actor = User | AnonymousUser | None
 
 # Fields a caller may set on a machine; anything else is a programming error, not user input.
 EQUIPMENT_FIELDS = {
@@ -65,8 +63,12 @@ def _check_materials(materials: list[Term]) -> None:
 
 
 def _history(*, hub: Listing, actor: Actor, before: str | None, after: str | None) -> None:
-    change_record(
-        listing=hub, action=ChangeAction.UPDATED, actor=actor, changes={"equipment": [before, after]}
+    audit_log(
+        actor=actor,
+        action=ChangeAction.UPDATED,
+        obj=hub,
+        label=hub.name,
+        data={"changes": {"equipment": [before, after]}},
     )
 
 

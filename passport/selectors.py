@@ -3,7 +3,6 @@
 Every id is an absolute URL on SITE_URL, so a verifier anywhere can fetch what an assertion points to.
 """
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -13,7 +12,7 @@ from urllib.parse import urlsplit
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -25,7 +24,7 @@ from badges.openbadges import documents, recipient
 from badges.selectors import absolute
 from directory.models import Listing
 from directory.search import Near
-from directory.search.engine import KM_PER_DEGREE
+from makeworks.lib.geo import squared_km, within_radius
 from passport import permissions
 from passport.models import (
     Affiliation,
@@ -508,18 +507,9 @@ def maker_search(search: MakerSearch, *, now: datetime | None = None) -> QuerySe
     if search.near is None:
         return passports.order_by("display_name", "pk")
     near = search.near
-    lat_delta = near.radius_km / KM_PER_DEGREE
-    k = KM_PER_DEGREE * max(math.cos(math.radians(near.latitude)), 0.01)
-    # Squared kilometres by the equirectangular approximation, as directory search measures distance.
-    north = (F("latitude") - near.latitude) * KM_PER_DEGREE
-    east = (F("longitude") - near.longitude) * k
-    distance = north * north + east * east
+    # Squared kilometres on a flat earth, as directory search measures distance.
     return (
-        passports.filter(
-            latitude__range=(near.latitude - lat_delta, near.latitude + lat_delta),
-            longitude__range=(near.longitude - near.radius_km / k, near.longitude + near.radius_km / k),
-        )
-        .annotate(distance_squared=ExpressionWrapper(distance, output_field=FloatField()))
-        .filter(distance_squared__lte=near.radius_km**2)
+        passports.filter(within_radius(near.latitude, near.longitude, near.radius_km))
+        .annotate(distance_squared=squared_km(near.latitude, near.longitude))
         .order_by("distance_squared", "pk")
     )

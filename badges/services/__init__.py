@@ -1,8 +1,7 @@
 """Writes of the badges app, one module per concept. Issuers, their keys and badge classes (`issuers`),
-staff roles (`memberships`) and the audit log (`audit`) are used everywhere and re-exported here;
-endorsements are imported from their module."""
+and staff roles (`memberships`) are used everywhere and re-exported here; endorsements are imported
+from their module. The audit log they write is the audit app's (audit.services.audit_log)."""
 
-from badges.services.audit import Actor, audit_record
 from badges.services.issuers import (
     ALIGNMENT_KEYS,
     MAX_ALIGNMENTS,
@@ -27,6 +26,7 @@ from badges.services.memberships import (
     issuer_member_check,
     issuer_member_remove,
 )
+from makeworks.lib.actors import Actor
 
 __all__ = [
     "ALIGNMENT_KEYS",
@@ -37,7 +37,6 @@ __all__ = [
     "Actor",
     "BadgeImage",
     "alignments_validate",
-    "audit_record",
     "badge_class_create",
     "badge_class_update",
     "badge_image_validate",

@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_log
 from badges.models import AuditAction, BadgeClass, Endorsement, Issuer
-from badges.services.audit import Actor, audit_record
+from makeworks.lib.actors import Actor
 
 # An endorsement comment is a few sentences shown beside the badge, not a document.
 MAX_COMMENT_LENGTH = 2000
@@ -117,13 +118,12 @@ def endorsement_give(
             endorsement.save()
     except IntegrityError:
         raise _duplicate(endorser, badge_class) from None
-    audit_record(
-        issuer=endorser,
+    audit_log(
         actor=actor,
         action=AuditAction.ENDORSEMENT_GIVEN,
-        obj_type="endorsement",
-        obj_id=endorsement.public_id,
-        after=_state(endorsement),
+        obj=endorsement,
+        scope=endorser,
+        data={"after": _state(endorsement)},
     )
     return endorsement
 
@@ -149,13 +149,11 @@ def endorsement_withdraw(*, endorsement: Endorsement, actor: Actor) -> Endorseme
     before = _state(current)
     current.withdrawn_at = timezone.now()
     current.save(update_fields=["withdrawn_at"])
-    audit_record(
-        issuer=current.endorser,
+    audit_log(
         actor=actor,
         action=AuditAction.ENDORSEMENT_WITHDRAWN,
-        obj_type="endorsement",
-        obj_id=current.public_id,
-        before=before,
-        after=_state(current),
+        obj=current,
+        scope=current.endorser,
+        data={"before": before, "after": _state(current)},
     )
     return current

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.services import audit_log
 from badges import keyring
 from badges.models import (
     AuditAction,
@@ -33,9 +34,9 @@ from badges.openbadges import signing
 from badges.openbadges.documents import AlignmentData
 from badges.openbadges.svg import UnsafeSvg, sanitize_svg
 from badges.permissions import has_two_factor
-from badges.services.audit import Actor, audit_record
 from badges.services.memberships import issuer_member_add
 from directory.models import Listing
+from makeworks.lib.actors import Actor
 from makeworks.lib.images import Limits, image_intake
 from makeworks.lib.text import fold
 
@@ -322,14 +323,12 @@ def issuer_update(
     issuer.save()
     changed_before, changed_after = _changes(before, _issuer_state(issuer))
     if changed_after:
-        audit_record(
-            issuer=issuer,
+        audit_log(
             actor=actor,
             action=AuditAction.ISSUER_UPDATED,
-            obj_type="issuer",
-            obj_id=issuer.slug,
-            before=changed_before,
-            after=changed_after,
+            obj=issuer,
+            scope=issuer,
+            data={"before": changed_before, "after": changed_after},
         )
     return issuer
 
@@ -343,14 +342,15 @@ def signing_key_rotate(*, issuer: Issuer, actor: Actor = None) -> SigningKey:
     retired_id = active.values_list("public_id", flat=True).first()
     active.update(status=SigningKeyStatus.RETIRED)
     key = _signing_key_new(issuer=issuer)
-    audit_record(
-        issuer=issuer,
+    audit_log(
         actor=actor,
         action=AuditAction.SIGNING_KEY_ROTATED,
-        obj_type="signing_key",
-        obj_id=key.public_id,
-        before={"active_key": retired_id},
-        after={"active_key": key.public_id, "retired_key": retired_id},
+        obj=key,
+        scope=issuer,
+        data={
+            "before": {"active_key": retired_id},
+            "after": {"active_key": key.public_id, "retired_key": retired_id},
+        },
     )
     return key
 
@@ -369,14 +369,12 @@ def signing_key_revoke(*, key: SigningKey, actor: Actor = None) -> SigningKey:
     after: dict[str, Any] = {"status": key.status}
     if status_before == SigningKeyStatus.ACTIVE:
         after["active_key"] = _signing_key_new(issuer=key.issuer).public_id
-    audit_record(
-        issuer=key.issuer,
+    audit_log(
         actor=actor,
         action=AuditAction.SIGNING_KEY_REVOKED,
-        obj_type="signing_key",
-        obj_id=key.public_id,
-        before={"status": status_before},
-        after=after,
+        obj=key,
+        scope=key.issuer,
+        data={"before": {"status": status_before}, "after": after},
     )
     return key
 
@@ -473,13 +471,12 @@ def badge_class_create(
         f"{badge_class.public_id}.{checked_image.extension}", ContentFile(checked_image.content), save=False
     )
     badge_class.save()
-    audit_record(
-        issuer=issuer,
+    audit_log(
         actor=actor,
         action=AuditAction.BADGE_CLASS_CREATED,
-        obj_type="badge_class",
-        obj_id=badge_class.public_id,
-        after=_badge_class_state(badge_class),
+        obj=badge_class,
+        scope=issuer,
+        data={"after": _badge_class_state(badge_class)},
     )
     return badge_class
 
@@ -526,13 +523,11 @@ def badge_class_update(
     current.save()
     changed_before, changed_after = _changes(before, _badge_class_state(current))
     if changed_after:
-        audit_record(
-            issuer=current.issuer,
+        audit_log(
             actor=actor,
             action=AuditAction.BADGE_CLASS_UPDATED,
-            obj_type="badge_class",
-            obj_id=current.public_id,
-            before=changed_before,
-            after=changed_after,
+            obj=current,
+            scope=current.issuer,
+            data={"before": changed_before, "after": changed_after},
         )
     return current

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import audit_log
 from badges.models import AuditAction, Issuer, IssuerMembership, IssuerRole
-from badges.services.audit import Actor, audit_record
+from makeworks.lib.actors import Actor
 
 
 def _person(user: User) -> str:
@@ -39,13 +40,12 @@ def _membership_new(*, issuer: Issuer, user: User, role: IssuerRole, actor: Acto
             params={"person": _person(user), "issuer": issuer.name},
         )
     membership = IssuerMembership.objects.create(issuer=issuer, user=user, role=role)
-    audit_record(
-        issuer=issuer,
+    audit_log(
         actor=actor,
         action=AuditAction.MEMBER_ADDED,
-        obj_type="issuer_membership",
-        obj_id=str(membership.pk),
-        after=_membership_state(membership),
+        obj=membership,
+        scope=issuer,
+        data={"after": _membership_state(membership)},
     )
     return membership
 
@@ -101,14 +101,12 @@ def issuer_member_change(*, membership: IssuerMembership, role: str, actor: Acto
     before = _membership_state(current)
     current.role = checked_role
     current.save(update_fields=["role"])
-    audit_record(
-        issuer=current.issuer,
+    audit_log(
         actor=actor,
         action=AuditAction.MEMBER_CHANGED,
-        obj_type="issuer_membership",
-        obj_id=str(current.pk),
-        before=before,
-        after=_membership_state(current),
+        obj=current,
+        scope=current.issuer,
+        data={"before": before, "after": _membership_state(current)},
     )
     return current
 
@@ -118,12 +116,11 @@ def issuer_member_remove(*, membership: IssuerMembership, actor: Actor) -> None:
     """Take a person's role for an issuer away; the issuer's last owner stays."""
     current = _membership_locked(membership)
     issuer_member_check(membership=current, role=None)
-    audit_record(
-        issuer=current.issuer,
+    audit_log(
         actor=actor,
         action=AuditAction.MEMBER_REMOVED,
-        obj_type="issuer_membership",
-        obj_id=str(current.pk),
-        before=_membership_state(current),
+        obj=current,
+        scope=current.issuer,
+        data={"before": _membership_state(current)},
     )
     current.delete()

@@ -17,9 +17,9 @@ from django_countries import countries
 from directory.models import ListingKind, Node, Term, Vocabulary, localized, prefers_french
 from directory.search.backends import SAMPLE_BUCKETS, current_backend
 from directory.search.params import SearchParams
+from makeworks.lib.geo import KM_PER_DEGREE, bounding_box, km_per_degree_east
 from makeworks.lib.text import words
 
-KM_PER_DEGREE = 111.32
 MAX_QUERY_WORDS = 12
 # Above this many hits, facets are counted on a fixed sample of them and scaled: exact counts would
 # cost a pass over every hit, and "about 12,000" tells a visitor as much as "12,214".
@@ -204,7 +204,7 @@ class _Plan:
         on latitude/longitude prefilters and SQLite needs no per-row function calls."""
         near = self.params.near
         assert near is not None
-        k = KM_PER_DEGREE * math.cos(math.radians(near.latitude))
+        k = km_per_degree_east(near.latitude)
         expression = (
             "((e.latitude - %s) * %s) * ((e.latitude - %s) * %s)"
             " + ((e.longitude - %s) * %s) * ((e.longitude - %s) * %s)"
@@ -235,13 +235,13 @@ class _Plan:
             sql.add(f"AND {condition.sql}", condition.params)
         near = self.params.near
         if near:
-            lat_delta = near.radius_km / KM_PER_DEGREE
-            lng_delta = near.radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.latitude)), 0.01))
+            (lat_low, lat_high), (lng_low, lng_high) = bounding_box(
+                near.latitude, near.longitude, near.radius_km
+            )
             sql.add(
                 "AND e.latitude BETWEEN %s AND %s AND e.longitude BETWEEN %s AND %s",
-                [near.latitude - lat_delta, near.latitude + lat_delta, near.longitude - lng_delta,
-                 near.longitude + lng_delta],
-            )  # fmt: skip
+                [lat_low, lat_high, lng_low, lng_high],
+            )
             expression, params = self.distance_sql()
             sql.add(f"AND {expression} <= %s", [*params, near.radius_km**2])
         if kind and self.params.kinds:

@@ -5,33 +5,31 @@ who (`actor`, None for the system itself) changed which fields, from what, to wh
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Model
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.services import audit_log
 from directory import search
 from directory.models import (
     ChangeAction,
     Listing,
-    ListingChange,
     ListingPhoto,
     ListingStatus,
     Node,
     Place,
     Term,
 )
+from makeworks.lib.actors import Actor
 from makeworks.lib.images import PHOTO, image_intake, image_thumbnail, stored_image_reencoded
 from makeworks.lib.text import fold
 
 MAX_PHOTO_BYTES = PHOTO.max_bytes
 MAX_PHOTO_PIXELS = PHOTO.max_pixels
 THUMBNAIL_SIZE = (480, 360)
-
-# Who made a change: a person (the request's user, signed in or not) or None for the system itself.
-Actor = User | AnonymousUser | None
 
 # Fields a caller may set on a listing; anything else is a programming error, not user input.
 LISTING_FIELDS = {
@@ -72,19 +70,6 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def change_record(
-    *, listing: Listing, action: str, actor: Actor, changes: dict[str, Any] | None = None
-) -> ListingChange:
-    """Add a line to a listing's history; called inside the transaction of the change it describes."""
-    return ListingChange.objects.create(
-        listing=listing,
-        listing_name=listing.name,
-        actor=actor if isinstance(actor, User) else None,
-        action=action,
-        changes=changes or {},
-    )
-
-
 @transaction.atomic
 def listing_create(
     *,
@@ -106,8 +91,12 @@ def listing_create(
     listing.owners.set(list(owners))
     place_record_city(listing=listing)
     search.index_listings([listing.pk])
-    change_record(
-        listing=listing, action=action, actor=actor, changes={"terms": sorted(t.slug for t in term_list)}
+    audit_log(
+        actor=actor,
+        action=action,
+        obj=listing,
+        label=listing.name,
+        data={"changes": {"terms": sorted(t.slug for t in term_list)}},
     )
     return listing
 
@@ -147,7 +136,7 @@ def listing_update(
     place_record_city(listing=listing)
     search.index_listings([listing.pk])
     if changes:
-        change_record(listing=listing, action=action, actor=actor, changes=changes)
+        audit_log(actor=actor, action=action, obj=listing, label=listing.name, data={"changes": changes})
     return listing
 
 
@@ -183,8 +172,12 @@ def listing_verify(*, listing: Listing, verified: bool, actor: Actor = None) -> 
 @transaction.atomic
 def listing_owner_add(*, listing: Listing, user: User, actor: Actor = None) -> None:
     listing.owners.add(user)
-    change_record(
-        listing=listing, action=ChangeAction.OWNER_ADDED, actor=actor, changes={"owner": [None, str(user)]}
+    audit_log(
+        actor=actor,
+        action=ChangeAction.OWNER_ADDED,
+        obj=listing,
+        label=listing.name,
+        data={"changes": {"owner": [None, str(user)]}},
     )
 
 
@@ -193,7 +186,7 @@ def listing_delete(*, listing: Listing, actor: Actor = None) -> None:
     listing_id = listing.pk
     for photo in listing.photos.all():
         photo_delete(photo=photo)
-    change_record(listing=listing, action=ChangeAction.DELETED, actor=actor)
+    audit_log(actor=actor, action=ChangeAction.DELETED, obj=listing, label=listing.name)
     listing.delete()
     search.unindex_listings([listing_id])
 
@@ -236,11 +229,12 @@ def photo_add(
     photo.thumbnail.save(thumb.name, thumb.as_file(), save=False)
     photo.save()
     if actor is not None:
-        change_record(
-            listing=listing,
-            action=ChangeAction.PHOTO_ADDED,
+        audit_log(
             actor=actor,
-            changes={"photo": [None, photo.image.name]},
+            action=ChangeAction.PHOTO_ADDED,
+            obj=listing,
+            label=listing.name,
+            data={"changes": {"photo": [None, photo.image.name]}},
         )
     return photo
 
@@ -272,11 +266,12 @@ def photo_delete(*, photo: ListingPhoto, actor: Actor = None) -> None:
     # Files are removed only once the row is gone for good, so a rollback never leaves a row without its file.
     image, thumbnail = photo.image, photo.thumbnail
     if actor is not None:
-        change_record(
-            listing=photo.listing,
-            action=ChangeAction.PHOTO_REMOVED,
+        audit_log(
             actor=actor,
-            changes={"photo": [image.name, None]},
+            action=ChangeAction.PHOTO_REMOVED,
+            obj=photo.listing,
+            label=photo.listing.name,
+            data={"changes": {"photo": [image.name, None]}},
         )
     photo.delete()
     transaction.on_commit(lambda: (image.delete(save=False), thumbnail.delete(save=False)))

@@ -15,16 +15,8 @@ from directory.forms.listing import ClaimForm, ListingForm, PhotoForm
 from directory.models import Listing, ListingPhoto
 from directory.permissions import Action
 from directory.services import claims
+from makeworks.lib.forms import form_errors_from
 from makeworks.lib.requests import signed_in_user
-
-
-def _form_errors_from(form: ListingForm | PhotoForm | ClaimForm, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the field is on the form."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -39,7 +31,7 @@ def listing_new(request: HttpRequest) -> HttpResponse:
                 member=signed_in_user(request), terms=form.chosen_terms(), **fields
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(
                 request,
@@ -65,7 +57,7 @@ def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as error:
                 # The service validated a copy in memory; the stored listing is read afresh for the page.
                 listing.refresh_from_db()
-                _form_errors_from(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect(listing)
@@ -121,7 +113,7 @@ def listing_claim(request: HttpRequest, slug: str) -> HttpResponse:
                     listing=listing, claimant=signed_in_user(request), message=form.cleaned_data["message"]
                 )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(
                 request,

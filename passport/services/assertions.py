@@ -23,10 +23,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_log
 from badges import keyring
 from badges.models import AuditAction, BadgeClass, SigningKey, SigningKeyStatus
 from badges.openbadges import documents, recipient, signing
-from badges.services import Actor, audit_record, signing_key_private_pem
+from badges.services import signing_key_private_pem
+from makeworks.lib.actors import Actor
 from passport import selectors
 from passport.models import DELIVERED, Assertion, IssueBatch, VerificationType, new_public_id, stuck
 from passport.services.delivery import delivery_queue
@@ -102,13 +104,12 @@ def assertion_issue(
         # The same form, posted twice at once: the other post has just issued it.
         _refuse_resubmission(current, submission_key)
         raise
-    audit_record(
-        issuer=current.issuer,
+    audit_log(
         actor=actor,
         action=AuditAction.ASSERTION_ISSUED,
-        obj_type="assertion",
-        obj_id=assertion.public_id,
-        after={"badge_class": current.public_id, "verification": assertion.verification_type},
+        obj=assertion,
+        scope=current.issuer,
+        data={"after": {"badge_class": current.public_id, "verification": assertion.verification_type}},
     )
     delivery_queue([assertion.pk], send_email=send_email)
     return assertion
@@ -157,16 +158,17 @@ def assertions_issue(
     key = _active_key(badge_class=current) if signed else None
     _sign_all(assertions, key)
     created = Assertion.objects.bulk_create(assertions, batch_size=BATCH_SIZE)
-    audit_record(
-        issuer=current.issuer,
+    audit_log(
         actor=actor,
         action=AuditAction.ASSERTIONS_ISSUED,
-        obj_type="badge_class",
-        obj_id=current.public_id,
-        after={
-            "count": len(created),
-            "verification": VerificationType.SIGNED if signed else VerificationType.HOSTED,
-            "assertions": [assertion.public_id for assertion in created],
+        obj=current,
+        scope=current.issuer,
+        data={
+            "after": {
+                "count": len(created),
+                "verification": VerificationType.SIGNED if signed else VerificationType.HOSTED,
+                "assertions": [assertion.public_id for assertion in created],
+            }
         },
     )
     delivery_queue([assertion.pk for assertion in created], send_email=send_email)
@@ -380,14 +382,12 @@ def assertion_revoke(*, assertion: Assertion, reason: str, actor: Actor = None) 
     locked.revoked_at = timezone.now()
     locked.pending_email = ""
     locked.save(update_fields=["revoked", "revocation_reason", "revoked_at", "pending_email"])
-    audit_record(
-        issuer=locked.badge_class.issuer,
+    audit_log(
         actor=actor,
         action=AuditAction.ASSERTION_REVOKED,
-        obj_type="assertion",
-        obj_id=locked.public_id,
-        before={"revoked": False},
-        after={"revoked": True, "reason": reason},
+        obj=locked,
+        scope=locked.badge_class.issuer,
+        data={"before": {"revoked": False}, "after": {"revoked": True, "reason": reason}},
     )
     return locked
 

@@ -27,8 +27,18 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.utils.dateparse import parse_datetime
 
+from audit.models import AuditEntry
+from audit.services import scope_key
 from badges import keyring
-from badges.models import AuditEntry, BadgeClass, Endorsement, Issuer, SigningKey
+from badges import selectors as badge_selectors
+from badges.models import (
+    LEGACY_AUDIT_ACTIONS,
+    LEGACY_AUDIT_OBJECT_TYPES,
+    BadgeClass,
+    Endorsement,
+    Issuer,
+    SigningKey,
+)
 from directory.models import Listing, ListingStatus
 from directory.services.listings import listing_create
 from passport.models import Assertion, IssueBatch
@@ -161,7 +171,7 @@ def issuer_backup(*, issuer: Issuer) -> dict[str, Any]:
             for endorsement in endorsements.order_by("pk")
         ],
         "audit_entries": [
-            _row(entry, AUDIT_FIELDS) for entry in AuditEntry.objects.filter(issuer=issuer).order_by("pk")
+            _row(entry, AUDIT_FIELDS) for entry in badge_selectors.audit_entries(issuer).order_by("pk")
         ],
         "files": _files(
             [
@@ -464,7 +474,21 @@ class _Restoring:
         )
 
     def audit_entry(self, row: dict[str, Any]) -> AuditEntry:
-        return AuditEntry(issuer=self.issuer, **_plain(row, AUDIT_FIELDS))
+        # Backups made before the one audit log name actions and objects the old way.
+        action = LEGACY_AUDIT_ACTIONS.get(row["action"], row["action"])
+        object_type = LEGACY_AUDIT_OBJECT_TYPES.get(row["object_type"], row["object_type"])
+        scope_type, scope_id = scope_key(self.issuer)
+        data = {name: row[name] for name in ("before", "after") if row[name] is not None}
+        return AuditEntry(
+            action=action,
+            object_type=object_type,
+            # The issuer's own lines name it by its primary key, which is new here.
+            object_id=scope_id if object_type == scope_type else row["object_id"],
+            scope_type=scope_type,
+            scope_id=scope_id,
+            data=data,
+            created_at=row["created_at"],
+        )
 
 
 def _endorsements_restored(restoring: _Restoring, rows: list[dict[str, Any]]) -> list[str]:

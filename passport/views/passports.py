@@ -11,13 +11,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from makeworks.lib.forms import form_errors_from
 from makeworks.lib.ratelimit import Limit, attempt_allowed
 from makeworks.lib.requests import signed_in_user
 from passport import permissions, selectors
@@ -36,15 +36,6 @@ from passport.services import external_badges, members, passports
 
 # Adding a badge may fetch documents from other servers, so a member may try only so often.
 BADGE_ADD_LIMIT = Limit(count=30, seconds=3600)
-
-
-def _form_errors_from(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _own_passport(request: HttpRequest) -> Passport:
@@ -130,7 +121,7 @@ def passport_edit(request: HttpRequest) -> HttpResponse:
                 remove_photo=data["remove_photo"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Your passport is saved."))
             return redirect("passport_site:passport", handle=passport.handle)
@@ -174,7 +165,7 @@ def badge_add(request: HttpRequest) -> HttpResponse:
             try:
                 badge = external_badges.external_badge_add(passport=passport, **form.given())
             except ValidationError as error:
-                _form_errors_from(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(
                     request,
@@ -218,7 +209,7 @@ def affiliation_add(request: HttpRequest) -> HttpResponse:
                 end_date=data["end_date"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(
                 request, _("The affiliation is added. It shows as self-declared until the hub confirms it.")
@@ -255,7 +246,7 @@ def project_add(request: HttpRequest) -> HttpResponse:
                 image_description=data["image_description"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The project is added to your passport."))
             return redirect(
@@ -312,7 +303,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         try:
             members.account_delete(user=user)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             logout(request)
             messages.success(request, _("Your account and your passport are deleted."))

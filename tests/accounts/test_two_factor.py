@@ -18,7 +18,8 @@ from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from badges import permissions
-from badges.models import AuditAction, AuditEntry, IssuerMembership
+from badges import selectors as badge_selectors
+from badges.models import AuditAction, IssuerMembership
 from badges.permissions import IssuerAction, TwoFactorRequired
 from passport.models import Assertion
 from tests.console.test_console_access import Hubs, build_hubs, console_url, text_of
@@ -264,14 +265,14 @@ def test_requiring_two_factor_and_lifting_it_are_audited(client: Client, hubs: H
     owner = with_totp(hubs.b.people["owner"])
     client.force_login(owner)
     client.post(console_url("profile", hubs.b), profile_data(require=False))
-    entries_before = AuditEntry.objects.filter(issuer=hubs.b.issuer).count()
+    entries_before = badge_selectors.audit_entries(hubs.b.issuer).count()
 
     on = client.post(console_url("profile", hubs.b), profile_data(require=True))
     off = client.post(console_url("profile", hubs.b), profile_data(require=False))
 
     assert (on.status_code, off.status_code) == (302, 302)
-    entries = list(AuditEntry.objects.filter(issuer=hubs.b.issuer).order_by("-id")[:2])
-    assert AuditEntry.objects.filter(issuer=hubs.b.issuer).count() == entries_before + 2
+    entries = list(badge_selectors.audit_entries(hubs.b.issuer).order_by("-id")[:2])
+    assert badge_selectors.audit_entries(hubs.b.issuer).count() == entries_before + 2
     assert [(entry.action, entry.actor) for entry in entries] == [(AuditAction.ISSUER_UPDATED, owner)] * 2
     assert [(entry.before, entry.after) for entry in entries] == [
         ({"require_two_factor": True}, {"require_two_factor": False}),

@@ -6,8 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from audit.models import AuditEntry
 from badges import selectors as badge_selectors
-from badges.models import AuditAction, AuditEntry, BadgeClass
+from badges.models import AuditAction, BadgeClass
 from makeworks.lib.safe_fetch import MAX_URL_LENGTH
 from passport import selectors, services
 from passport.models import Assertion

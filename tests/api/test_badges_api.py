@@ -8,7 +8,8 @@ import pytest
 from PIL import Image, PngImagePlugin
 from rest_framework.test import APIClient
 
-from badges.models import AuditAction, AuditEntry, BadgeClass, Issuer, IssuerRole
+from badges import selectors as badge_selectors
+from badges.models import AuditAction, BadgeClass, Issuer, IssuerRole
 from tests.api.conftest import bearer
 from tests.factories import IssuerMembershipFactory, badge_png
 from tests.images import AUTHOR, assert_carries_nothing_but_pixels, zip_archive
@@ -47,7 +48,7 @@ def test_manage_key_creates_a_badge_class_of_its_issuer_with_an_audit_entry(
     assert answer.status_code == 201, answer.json()
     created = BadgeClass.objects.get(public_id=answer.json()["id"])
     assert (created.issuer, created.tags, created.valid_days) == (issuer_a, ["cnc"], 365)
-    assert AuditEntry.objects.filter(issuer=issuer_a, action=AuditAction.BADGE_CLASS_CREATED).exists()
+    assert badge_selectors.audit_entries(issuer_a).filter(action=AuditAction.BADGE_CLASS_CREATED).exists()
 
 
 @pytest.mark.parametrize(

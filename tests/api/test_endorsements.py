@@ -12,7 +12,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.keys.models import APIKey
-from badges.models import AuditAction, AuditEntry, BadgeClass, Endorsement, Issuer, IssuerRole
+from badges import selectors as badge_selectors
+from badges.models import AuditAction, BadgeClass, Endorsement, Issuer, IssuerRole
 from badges.services.endorsements import endorsement_give, endorsement_withdraw
 from tests.api.conftest import KeyMaker, bearer
 from tests.factories import BadgeClassFactory, IssuerFactory, IssuerMembershipFactory
@@ -127,7 +128,7 @@ def test_a_manage_key_gives_an_endorsement_for_its_issuer_with_an_audit_entry(
     assert (given.endorser, given.badge_class, given.accepted_as) == (class_b.issuer, class_a, class_b)
     assert answer.json()["comment"] == "Same induction."
     assert answer.json()["document_url"] == f"{SITE}/badges/endorsements/{given.public_id}/"
-    entry = AuditEntry.objects.get(issuer=class_b.issuer, action=AuditAction.ENDORSEMENT_GIVEN)
+    entry = badge_selectors.audit_entries(class_b.issuer).get(action=AuditAction.ENDORSEMENT_GIVEN)
     assert entry.object_id == given.public_id
 
 
@@ -176,9 +177,9 @@ def test_a_manage_key_withdraws_its_issuers_endorsement_once(
     )
     assert document.status_code == 410
     assert (
-        AuditEntry.objects.filter(
-            issuer=endorsement.endorser, action=AuditAction.ENDORSEMENT_WITHDRAWN
-        ).count()
+        badge_selectors.audit_entries(endorsement.endorser)
+        .filter(action=AuditAction.ENDORSEMENT_WITHDRAWN)
+        .count()
         == 1
     )
 

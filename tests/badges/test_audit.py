@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
+from audit.services import audit_log
 from badges import selectors, services
-from badges.models import AuditAction, AuditEntry, BadgeClass, Issuer, IssuerMembership, IssuerRole
+from badges.models import AuditAction, BadgeClass, Issuer, IssuerMembership, IssuerRole
 from passport import services as passport_services
 from passport.services import Award
 from tests.factories import BadgeClassFactory, IssuerFactory, IssuerMembershipFactory, UserFactory
@@ -50,7 +52,7 @@ def test_issuing_one_badge_is_recorded_with_who_and_what(hub: Hub):
     assert (entry.action, entry.actor, entry.object_type, entry.object_id) == (
         AuditAction.ASSERTION_ISSUED,
         hub.editor,
-        "assertion",
+        "passport.assertion",
         assertion.public_id,
     )
     assert entry.before is None
@@ -69,7 +71,7 @@ def test_a_batch_is_one_entry_with_its_count_and_every_assertion(hub: Hub):
     assert (entry.action, entry.actor, entry.object_type, entry.object_id) == (
         AuditAction.ASSERTIONS_ISSUED,
         hub.editor,
-        "badge_class",
+        "badges.badgeclass",
         hub.badge_class.public_id,
     )
     assert entry.after == {
@@ -141,7 +143,7 @@ def test_rotating_the_key_is_recorded_with_the_old_and_new_key(hub: Hub):
     assert (entry.action, entry.actor, entry.object_type, entry.object_id) == (
         AuditAction.SIGNING_KEY_ROTATED,
         hub.owner,
-        "signing_key",
+        "badges.signingkey",
         new_key.public_id,
     )
     assert entry.before == {"active_key": old_key.public_id}
@@ -215,17 +217,15 @@ def test_each_issuer_reads_only_its_own_log_newest_first(hub: Hub):
 
     log = list(selectors.audit_entries(hub.issuer))
 
-    assert {entry.issuer for entry in log} == {hub.issuer}
+    assert {(entry.scope_type, entry.scope_id) for entry in log} == {("badges.issuer", str(hub.issuer.pk))}
     assert [entry.actor for entry in log[:2]] == [hub.editor, hub.owner]
     assert log[-1].action == AuditAction.MEMBER_ADDED
     assert [entry.action for entry in selectors.audit_entries(other)] == [AuditAction.SIGNING_KEY_ROTATED]
 
 
 def test_an_unknown_action_is_a_programming_error(hub: Hub):
-    with pytest.raises(ValueError, match="Unknown audit action 'assertion_edited'"):
-        services.audit_record(
-            issuer=hub.issuer, actor=None, action="assertion_edited", obj_type="assertion", obj_id="x"
-        )
+    with pytest.raises(ValueError, match=r"Unknown audit action 'badges\.assertion\.edited'"):
+        audit_log(actor=None, action="badges.assertion.edited", obj=hub.badge_class, scope=hub.issuer)
 
 
 # The back office
@@ -276,8 +276,8 @@ def test_revoking_a_key_in_the_admin_records_the_administrator(
 def test_administrators_read_the_log_in_the_admin(hub: Hub, admin_browser: Client):
     entry = selectors.audit_entries(hub.issuer).get(actor=hub.owner)
 
-    listing = admin_browser.get(reverse("admin:badges_auditentry_changelist"))
-    detail = admin_browser.get(reverse("admin:badges_auditentry_change", args=[entry.pk]))
+    listing = admin_browser.get(reverse("admin:audit_auditentry_changelist"))
+    detail = admin_browser.get(reverse("admin:audit_auditentry_change", args=[entry.pk]))
 
     assert listing.status_code == 200
     assert "Person given a role" in listing.content.decode()
@@ -291,16 +291,26 @@ def test_nobody_can_add_change_or_delete_an_entry_in_the_admin(hub: Hub, admin_b
     original = (entry.action, entry.actor_id, entry.object_id, entry.before, entry.after, entry.created_at)
 
     added = admin_browser.post(
-        reverse("admin:badges_auditentry_add"),
-        {"issuer": hub.issuer.pk, "action": "assertion_issued", "object_type": "x", "object_id": "forged"},
+        reverse("admin:audit_auditentry_add"),
+        {
+            "scope_id": hub.issuer.pk,
+            "action": AuditAction.ASSERTION_ISSUED,
+            "object_type": "x",
+            "object_id": "forged",
+        },
     )
     changed = admin_browser.post(
-        reverse("admin:badges_auditentry_change", args=[entry.pk]),
-        {"issuer": hub.issuer.pk, "action": "assertion_revoked", "object_type": "x", "object_id": "forged"},
+        reverse("admin:audit_auditentry_change", args=[entry.pk]),
+        {
+            "scope_id": hub.issuer.pk,
+            "action": AuditAction.ASSERTION_REVOKED,
+            "object_type": "x",
+            "object_id": "forged",
+        },
     )
-    deleted = admin_browser.post(reverse("admin:badges_auditentry_delete", args=[entry.pk]), {"post": "yes"})
+    deleted = admin_browser.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"})
     bulk_deleted = admin_browser.post(
-        reverse("admin:badges_auditentry_changelist"),
+        reverse("admin:audit_auditentry_changelist"),
         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
     )
 
@@ -310,7 +320,7 @@ def test_nobody_can_add_change_or_delete_an_entry_in_the_admin(hub: Hub, admin_b
     assert bulk_deleted.status_code == 200
     assert (
         'value="delete_selected"'
-        not in admin_browser.get(reverse("admin:badges_auditentry_changelist")).content.decode()
+        not in admin_browser.get(reverse("admin:audit_auditentry_changelist")).content.decode()
     )
     entry.refresh_from_db()
     assert (entry.action, entry.actor_id, entry.object_id, entry.before, entry.after, entry.created_at) == (

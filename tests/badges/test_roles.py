@@ -16,8 +16,9 @@ from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from badges import permissions, selectors, services
-from badges.models import AuditAction, AuditEntry, Issuer, IssuerMembership, IssuerRole
+from badges.models import AuditAction, Issuer, IssuerMembership, IssuerRole
 from badges.permissions import IssuerAction
 from tests.factories import IssuerFactory, IssuerMembershipFactory, UserFactory
 

@@ -7,10 +7,11 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from audit.models import AuditEntry
 from badges import permissions
 from badges import selectors as badge_selectors
 from badges import services as badge_services
-from badges.models import AuditAction, AuditEntry, IssuerMembership, SigningKey, SigningKeyStatus
+from badges.models import AuditAction, IssuerMembership, SigningKey, SigningKeyStatus
 from tests.console.test_console_access import Hubs, build_hubs, console_url, text_of
 from tests.factories import UserFactory, badge_png
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from audit import selectors as audit_selectors
 from directory.models import ChangeAction, Claim, ClaimStatus
 from directory.services import claims
 from tests.directory.conftest import Catalogue
@@ -56,7 +57,11 @@ def test_approving_a_claim_makes_an_owner_and_e_mails_the_claimant(
     assert [message.to for message in mailoutbox] == [["june@example.org"]]
     assert "You are now an owner of Clyde Plywood Works" in mailoutbox[0].subject
     assert "Welcome!" in mailoutbox[0].body
-    assert catalogue.clyde.changes.filter(action=ChangeAction.OWNER_ADDED, actor=curator).exists()
+    assert (
+        audit_selectors.entries_for_object(catalogue.clyde)
+        .filter(action=ChangeAction.OWNER_ADDED, actor=curator)
+        .exists()
+    )
     client.force_login(member)
     assert client.get(reverse("directory:listing_edit", args=[catalogue.clyde.slug])).status_code == 200
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from audit import selectors as audit_selectors
 from directory.models import ChangeAction, Listing, ListingPhoto, ListingStatus
 from tests.directory.conftest import Catalogue
 from tests.directory.test_permissions import edit_form_data
@@ -52,7 +53,7 @@ def test_an_owners_edit_is_saved_and_recorded_with_before_and_after(
     response = edit(owner_client, catalogue, summary="Plywood furniture, cut to order.", material_terms=[])
 
     assert response.status_code == 302
-    change = catalogue.clyde.changes.get(action=ChangeAction.UPDATED)
+    change = audit_selectors.entries_for_object(catalogue.clyde).get(action=ChangeAction.UPDATED)
     assert change.actor == owner
     assert change.changes["summary"] == [
         "CNC-cut plywood furniture and fit-outs.",
@@ -91,7 +92,9 @@ def test_a_refused_edit_keeps_what_was_typed_and_saves_nothing(
     assert "A new summary" in page
     catalogue.clyde.refresh_from_db()
     assert catalogue.clyde.summary == "CNC-cut plywood furniture and fit-outs."
-    assert not catalogue.clyde.changes.filter(action=ChangeAction.UPDATED).exists()
+    assert (
+        not audit_selectors.entries_for_object(catalogue.clyde).filter(action=ChangeAction.UPDATED).exists()
+    )
 
 
 def test_a_video_link_from_an_unknown_host_is_refused(owner_client: Client, catalogue: Catalogue) -> None:
@@ -103,11 +106,11 @@ def test_a_video_link_from_an_unknown_host_is_refused(owner_client: Client, cata
 
 def test_saving_an_unchanged_form_writes_no_history(owner_client: Client, catalogue: Catalogue) -> None:
     edit(owner_client, catalogue)
-    catalogue.clyde.changes.all().delete()
+    audit_selectors.entries_for_object(catalogue.clyde).all().delete()
 
     edit(owner_client, catalogue)
 
-    assert not catalogue.clyde.changes.exists()
+    assert not audit_selectors.entries_for_object(catalogue.clyde).exists()
 
 
 def test_an_owner_adds_and_removes_a_photo_and_both_are_in_the_history(
@@ -120,7 +123,7 @@ def test_an_owner_adds_and_removes_a_photo_and_both_are_in_the_history(
     owner_client.post(url, {"delete": added.pk})
 
     assert not ListingPhoto.objects.filter(listing=catalogue.clyde).exists()
-    photo_changes = catalogue.clyde.changes.exclude(action=ChangeAction.CREATED)
+    photo_changes = audit_selectors.entries_for_object(catalogue.clyde).exclude(action=ChangeAction.CREATED)
     actions = list(photo_changes.values_list("action", flat=True))
     assert actions == [ChangeAction.PHOTO_REMOVED, ChangeAction.PHOTO_ADDED]
 
@@ -187,7 +190,7 @@ def test_a_members_new_listing_is_a_draft_they_own_until_a_curator_publishes_it(
     client.post(reverse("directory:listing_status", args=[listing.slug]), {"action": "publish"})
 
     assert "Partick Pottery" in client.get(reverse("directory:search"), {"q": "pottery"}).content.decode()
-    assert list(listing.changes.values_list("action", flat=True)) == [
+    assert list(audit_selectors.entries_for_object(listing).values_list("action", flat=True)) == [
         ChangeAction.PUBLISHED,
         ChangeAction.CREATED,
     ]

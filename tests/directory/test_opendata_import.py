@@ -8,7 +8,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import translation
 
-from directory.models import ChangeAction, Listing, ListingChange, ListingStatus
+from audit import selectors as audit_selectors
+from audit.models import AuditEntry
+from directory.models import ChangeAction, Listing, ListingStatus
 from directory.services.opendata import ImportProblem, listings_import
 from tests.directory.conftest import Catalogue
 from tests.factories import ListingFactory
@@ -133,7 +135,7 @@ def test_skip_invalid_with_no_valid_row_writes_nothing(catalogue: Catalogue) -> 
 
 
 def test_dry_run_writes_nothing_and_says_what_it_would_do(catalogue: Catalogue) -> None:
-    changes = ListingChange.objects.count()
+    changes = AuditEntry.objects.count()
     data = csv_file(forge(), forge(name="Kelvin Timber", slug="kelvin-timber-supply", kind="supplier"))
 
     report = listings_import(data=data, node=catalogue.glasgow, dry_run=True)
@@ -142,7 +144,7 @@ def test_dry_run_writes_nothing_and_says_what_it_would_do(catalogue: Catalogue) 
     assert report.summary == "Checked, nothing written yet: 1 to create, 1 to update."
     assert not Listing.objects.filter(name="Anvil Forge").exists()
     assert Listing.objects.get(slug="kelvin-timber-supply").name == "Kelvin Timber Supply"
-    assert ListingChange.objects.count() == changes
+    assert AuditEntry.objects.count() == changes
 
 
 def test_reimporting_the_same_file_updates_the_listings_instead_of_adding_them(catalogue: Catalogue) -> None:
@@ -283,8 +285,10 @@ def test_import_records_who_imported_in_the_history(
 
     listings_import(data=data, node=catalogue.glasgow, actor=curator)
 
-    created = ListingChange.objects.get(listing__name="Anvil Forge")
-    updated = ListingChange.objects.filter(listing__slug="kelvin-timber-supply").latest("id")
+    created = audit_selectors.entries_for_object(Listing.objects.get(name="Anvil Forge")).get()
+    updated = audit_selectors.entries_for_object(Listing.objects.get(slug="kelvin-timber-supply")).latest(
+        "id"
+    )
     assert (created.action, created.actor) == (ChangeAction.IMPORTED, curator)
     assert updated.actor == curator
     assert updated.changes["name"] == ["Kelvin Timber Supply", "Kelvin Timber"]

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from audit import selectors as audit_selectors
 from directory.models import ChangeAction, ListingKind, Term, Vocabulary
 from machinery_map import services
 from machinery_map.models import Equipment, EquipmentType
@@ -47,7 +48,7 @@ def test_adding_changing_and_removing_a_machine_shows_in_the_hub_history(hub):
     services.equipment_update(equipment=machine, model="Speedy 360")
     services.equipment_delete(equipment=machine)
 
-    changes = hub.changes.filter(action=ChangeAction.UPDATED).order_by("id")
+    changes = audit_selectors.entries_for_object(hub).filter(action=ChangeAction.UPDATED).order_by("id")
     assert [change.changes["equipment"] for change in changes] == [
         [None, "Laser cutter (Trotec Speedy 400)"],
         ["Laser cutter (Trotec Speedy 400)", "Laser cutter (Trotec Speedy 360)"],

@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from badges.models import AuditAction, AuditEntry, BadgeClass, Issuer, IssuerMembership, IssuerRole
+from badges import selectors as badge_selectors
+from badges.models import AuditAction, BadgeClass, Issuer, IssuerMembership, IssuerRole
 from passport import selectors
 from passport.models import Affiliation, Assertion, ExperienceProject, Passport, ProjectImage
 from passport.services.passports import affiliation_add, passport_ensure, passport_update, project_add
@@ -122,7 +123,7 @@ def test_a_co_owner_may_leave_and_the_issuer_audit_log_records_it(
     client.post(reverse("passport_site:account_delete"), {"password": PASSWORD})
 
     assert not User.objects.filter(pk=member.pk).exists()
-    removed = AuditEntry.objects.get(issuer=issuer, action=AuditAction.MEMBER_REMOVED)
+    removed = badge_selectors.audit_entries(issuer).get(action=AuditAction.MEMBER_REMOVED)
     assert removed.object_id == str(membership.pk)
 
 
