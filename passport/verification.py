@@ -146,7 +146,11 @@ def _body(response: HttpResponseBase) -> bytes:
             if size > DEFAULT_MAX_BYTES:
                 break
     finally:
-        response.close()
+        # Not response.close(): that also sends request_finished, which closes the database connection
+        # of whoever asked (a verification inside a transaction loses it). Only the streamed file closes.
+        stream = getattr(response, "file_to_stream", None)
+        if stream is not None:
+            stream.close()
     return b"".join(chunks)
 
 
