@@ -27,7 +27,7 @@ from badges.models import (
     SigningKeyStatus,
 )
 from badges.services.endorsements import endorsement_withdraw
-from directory.admin import HttpsUrlsAdmin
+from makeworks.lib.admin import HttpsUrlsAdmin
 
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:

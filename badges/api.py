@@ -1,7 +1,7 @@
 """Issuers, hubs, badge classes and endorsements in the partner API. Reads are public; creating and
 changing badge classes, and giving and withdrawing an issuer's endorsements, need an API key with the
 `manage` scope made for that issuer, or a signed-in person whose role allows it. badges.permissions
-decides both; `require_issuer_action` is how every API view asks."""
+decides both; its `require_issuer_action` is how every API view asks."""
 
 from typing import Any
 
@@ -11,13 +11,12 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from badges import permissions, selectors, services
+from badges import selectors, services
 from badges.models import BadgeClass, Endorsement, Issuer
-from badges.permissions import IssuerAction
+from badges.permissions import IssuerAction, require_issuer_action
 from badges.serializers import (
     BadgeClassSerializer,
     BadgeClassWriteSerializer,
@@ -32,7 +31,6 @@ from badges.services.issuers import badge_class_update
 from directory.models import Listing, ListingKind
 from makeworks.lib.api.base import HasCredentials, PublicCacheMixin, actor
 from makeworks.lib.api.errors import error_responses
-from makeworks.lib.api.grants import key_grant
 
 TAG = "Badges"
 BADGE_CLASS_EXAMPLE = {
@@ -55,20 +53,6 @@ BADGE_CLASS_EXAMPLE = {
     "tags": ["laser cutting"],
     "valid_days": 365,
 }
-
-
-def require_issuer_action(request: Request, action: IssuerAction, issuer: Issuer) -> None:
-    """Raise unless the request's key or person may take `action` on `issuer`: 401 without either,
-    404 for another hub's issuer, 403 for a key or role that lacks the action."""
-    grant = key_grant(request)
-    if grant is not None:
-        permissions.key_require(
-            scopes=grant.scopes, key_issuer_id=grant.issuer_id, action=action, issuer=issuer
-        )
-    elif request.user.is_authenticated:
-        permissions.require(request.user, action, issuer)
-    else:
-        raise NotAuthenticated(HasCredentials.message)
 
 
 @extend_schema_view(

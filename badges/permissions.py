@@ -1,5 +1,6 @@
 """Who may do what with a hub's badges: the one place that says so. The staff console, the admin and any
-API ask `can()` or call `require()`; nothing else decides.
+API ask `can()` or call `require()` (an API view, `require_issuer_action`, whether a key or a person sent
+the request); nothing else decides.
 
 A person's role is worked out per issuer: an owner, editor or staff member of that issuer (an
 `IssuerMembership`), or a site administrator, who may do everything everywhere. An owner of hub A is
@@ -8,6 +9,7 @@ site administrators included, whose account has no authenticator app (TOTP) set 
 """
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser, User
@@ -16,8 +18,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import NotAuthenticated
 
 from badges.models import Issuer, IssuerMembership, IssuerRole
+from makeworks.lib.api.grants import CREDENTIALS_MISSING, key_grant
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
 # The role of a site administrator, who holds no membership yet may do everything on every issuer.
 SITE_ADMIN = "admin"
@@ -174,3 +181,16 @@ def key_require(
             _("This API key may not %(action)s: it holds the scopes %(scopes)s.")
             % {"action": ACTION_DESCRIPTIONS[action], "scopes": ", ".join(sorted(scopes)) or "-"}
         )
+
+
+def require_issuer_action(request: "Request", action: IssuerAction, issuer: Issuer) -> None:
+    """Raise unless the API request's key or person may take `action` on `issuer`: 401 without either,
+    404 for another hub's issuer, 403 for a key or role that lacks the action. Every domain's API views
+    ask this, so a key's scopes mean the same wherever it is used."""
+    grant = key_grant(request)
+    if grant is not None:
+        key_require(scopes=grant.scopes, key_issuer_id=grant.issuer_id, action=action, issuer=issuer)
+    elif request.user.is_authenticated:
+        require(request.user, action, issuer)
+    else:
+        raise NotAuthenticated(CREDENTIALS_MISSING)

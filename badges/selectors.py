@@ -26,31 +26,27 @@ from badges.openbadges.documents import (
     IssuerData,
     KeyData,
 )
-
-
-def absolute(path: str) -> str:
-    """`path` (as reverse() gives it) on the public origin."""
-    return settings.SITE_URL + path
+from makeworks.lib.urls import site_url
 
 
 def issuer_url(issuer: Issuer) -> str:
-    return absolute(reverse("badges:issuer", kwargs={"slug": issuer.slug}))
+    return site_url(reverse("badges:issuer", kwargs={"slug": issuer.slug}))
 
 
 def issuer_image_url(issuer: Issuer) -> str:
-    return absolute(reverse("badges:issuer_image", kwargs={"slug": issuer.slug})) if issuer.image else ""
+    return site_url(reverse("badges:issuer_image", kwargs={"slug": issuer.slug})) if issuer.image else ""
 
 
 def badge_class_url(badge_class: BadgeClass) -> str:
-    return absolute(reverse("badges:badge_class", kwargs={"public_id": badge_class.public_id}))
+    return site_url(reverse("badges:badge_class", kwargs={"public_id": badge_class.public_id}))
 
 
 def badge_class_image_url(badge_class: BadgeClass) -> str:
-    return absolute(reverse("badges:badge_class_image", kwargs={"public_id": badge_class.public_id}))
+    return site_url(reverse("badges:badge_class_image", kwargs={"public_id": badge_class.public_id}))
 
 
 def key_url(key: SigningKey) -> str:
-    return absolute(reverse("badges:key", kwargs={"public_id": key.public_id}))
+    return site_url(reverse("badges:key", kwargs={"public_id": key.public_id}))
 
 
 def revocation_list_url(issuer: Issuer) -> str:
@@ -60,7 +56,7 @@ def revocation_list_url(issuer: Issuer) -> str:
         path = reverse("passport:revocation_list", kwargs={"slug": issuer.slug})
     except NoReverseMatch:
         path = f"/badges/issuers/{issuer.slug}/revocations/"
-    return absolute(path)
+    return site_url(path)
 
 
 def active_key_url(issuer: Issuer) -> str:
@@ -188,7 +184,7 @@ def accepted_equivalents(badge_class_ids: Iterable[int]) -> dict[int, set[int]]:
 
 
 def endorsement_url(endorsement: Endorsement) -> str:
-    return absolute(reverse("badges:endorsement", kwargs={"public_id": endorsement.public_id}))
+    return site_url(reverse("badges:endorsement", kwargs={"public_id": endorsement.public_id}))
 
 
 def endorsement_data(endorsement: Endorsement) -> EndorsementData:

@@ -1,5 +1,5 @@
 """Public Open Badges pages: issuer profiles, badge classes, keys and badge images. Each id is one URL
-that gives a browser a page and a verifier the JSON-LD document (see badges.negotiation)."""
+that gives a browser a page and a verifier the JSON-LD document (see makeworks.lib.negotiation)."""
 
 import json
 from collections.abc import Callable
@@ -12,7 +12,6 @@ from django.views.decorators.http import require_safe
 
 from badges import selectors
 from badges.models import BadgeClass, Endorsement, Issuer, SigningKey, SigningKeyStatus
-from badges.negotiation import json_ld_content_type, json_ld_response
 from badges.openbadges.documents import (
     badge_class_document,
     endorsement_document,
@@ -20,6 +19,7 @@ from badges.openbadges.documents import (
     key_document,
     withdrawn_endorsement_document,
 )
+from makeworks.lib.negotiation import json_ld_content_type, json_ld_response
 
 IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 # A badge SVG is shown as an image; should someone open it directly, it may draw but never fetch or run.

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.forms import ModelForm
@@ -17,14 +17,9 @@ from django.utils.translation import ngettext
 from directory import search, services
 from directory.models import Listing, ListingPhoto, ListingStatus, Node, Place, Term
 from directory.views import opendata
+from makeworks.lib.admin import HttpsUrlsAdmin
 from makeworks.lib.images import image_intake
 from makeworks.lib.text import fold
-
-
-class HttpsUrlsAdmin(admin.ModelAdmin):
-    """A web address typed without a scheme is taken as https, as Django 6 will do by default."""
-
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Node)

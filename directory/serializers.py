@@ -3,16 +3,12 @@ They only shape data; reads come from the models and directory.search, never fro
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
 from directory.models import Listing, ListingKind, ListingPhoto, Node, Term, Vocabulary
 from makeworks.lib.api.base import ModelSerializer, StrictCharField, StrictSlugField
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL + path
+from makeworks.lib.urls import site_url
 
 
 class _ListingUrlMixin:

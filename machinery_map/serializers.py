@@ -12,7 +12,6 @@ from rest_framework import serializers
 from badges.models import BadgeClass
 from badges.serializers import BadgeClassRefSerializer
 from directory.models import Listing, Term, Vocabulary
-from directory.serializers import site_url
 from machinery_map.models import (
     Equipment,
     EquipmentAccess,
@@ -21,6 +20,7 @@ from machinery_map.models import (
     ManufacturingProcess,
 )
 from makeworks.lib.api.base import ModelSerializer, StrictCharField, StrictSlugField
+from makeworks.lib.urls import site_url
 
 MAX_RELATED = 50
 

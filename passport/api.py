@@ -17,9 +17,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from badges.api import require_issuer_action
 from badges.models import BadgeClass, Issuer
-from badges.permissions import IssuerAction
+from badges.permissions import IssuerAction, require_issuer_action
 from makeworks.lib.api.base import (
     CredentialsRequired,
     HasCredentials,

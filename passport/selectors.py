@@ -21,10 +21,10 @@ from badges import keyring
 from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer, SigningKey
 from badges.openbadges import documents, recipient
-from badges.selectors import absolute
 from directory.models import Listing
 from directory.search import Near
 from makeworks.lib.geo import squared_km, within_radius
+from makeworks.lib.urls import site_url
 from passport import permissions
 from passport.models import (
     Affiliation,
@@ -56,12 +56,12 @@ def badge_image_format(badge_class: BadgeClass) -> ImageFormat:
 
 
 def assertion_url(assertion: Assertion) -> str:
-    return absolute(reverse("passport:assertion", kwargs={"public_id": assertion.public_id}))
+    return site_url(reverse("passport:assertion", kwargs={"public_id": assertion.public_id}))
 
 
 def assertion_baked_url(assertion: Assertion) -> str:
     extension = badge_image_format(assertion.badge_class)
-    return absolute(
+    return site_url(
         reverse("passport:assertion_baked", kwargs={"public_id": assertion.public_id, "extension": extension})
     )
 
@@ -71,7 +71,7 @@ def signing_key_url(assertion: Assertion) -> str:
 
 
 def revocation_list_url(issuer: Issuer) -> str:
-    return absolute(reverse("passport:revocation_list", kwargs={"slug": issuer.slug}))
+    return site_url(reverse("passport:revocation_list", kwargs={"slug": issuer.slug}))
 
 
 # A stand-in public id, reversed into URL patterns once per batch and replaced per assertion.
@@ -99,8 +99,8 @@ class DocumentUrls:
 def document_urls(badge_class: BadgeClass, signing_key: SigningKey | None) -> DocumentUrls:
     extension = badge_image_format(badge_class)
     return DocumentUrls(
-        assertion=absolute(reverse("passport:assertion", kwargs={"public_id": ID_MARKER})),
-        baked=absolute(
+        assertion=site_url(reverse("passport:assertion", kwargs={"public_id": ID_MARKER})),
+        baked=site_url(
             reverse("passport:assertion_baked", kwargs={"public_id": ID_MARKER, "extension": extension})
         ),
         badge_class=badge_selectors.badge_class_url(badge_class),
@@ -347,9 +347,7 @@ def passport_export(passport: Passport) -> dict[str, Any]:
     """The whole passport as plain JSON: what the member wrote and every badge as a verifier reads it."""
     return {
         "handle": passport.handle,
-        "url": badge_selectors.absolute(
-            reverse("passport_site:passport", kwargs={"handle": passport.handle})
-        ),
+        "url": site_url(reverse("passport_site:passport", kwargs={"handle": passport.handle})),
         "displayName": passport.display_name,
         "photo": settings.SITE_URL + passport.photo.url if passport.photo else None,
         "bio": passport.bio,
@@ -360,7 +358,7 @@ def passport_export(passport: Passport) -> dict[str, Any]:
         "affiliations": [
             {
                 "listing": affiliation.listing.name,
-                "listingUrl": badge_selectors.absolute(affiliation.listing.get_absolute_url()),
+                "listingUrl": site_url(affiliation.listing.get_absolute_url()),
                 "role": affiliation.role,
                 "startDate": affiliation.start_date.isoformat() if affiliation.start_date else None,
                 "endDate": affiliation.end_date.isoformat() if affiliation.end_date else None,

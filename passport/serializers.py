@@ -11,11 +11,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from badges import selectors as badge_selectors
-from badges.selectors import absolute
 from badges.serializers import IssuerBriefSerializer
 from directory.models import Listing
 from makeworks.lib.api.base import ModelSerializer, StrictCharField
 from makeworks.lib.safe_fetch import MAX_URL_LENGTH
+from makeworks.lib.urls import site_url
 from passport import selectors
 from passport.models import (
     Affiliation,
@@ -186,7 +186,7 @@ class _PassportUrlMixin:
         prefix = self.context.get("_passport_url_prefix")
         if prefix is None:
             marker = reverse("passport_site:passport", kwargs={"handle": "_"})
-            prefix = absolute(marker.removesuffix("_/"))
+            prefix = site_url(marker.removesuffix("_/"))
             self.context["_passport_url_prefix"] = prefix
         return f"{prefix}{handle}/"
 
@@ -200,7 +200,7 @@ class PassportListSerializer(_PassportUrlMixin, ModelSerializer[Passport]):
         fields = ["handle", "display_name", "location", "languages", "photo", "url", "updated_at"]
 
     def get_photo(self, passport: Passport) -> str:
-        return absolute(passport.photo.url) if passport.photo else ""
+        return site_url(passport.photo.url) if passport.photo else ""
 
     def get_url(self, passport: Passport) -> str:
         return self.passport_url(passport.handle)
@@ -278,7 +278,7 @@ class AffiliationSerializer(ModelSerializer[Affiliation]):
         fields = ["listing", "listing_name", "listing_url", "role", "start_date", "end_date", "confirmed"]
 
     def get_listing_url(self, affiliation: Affiliation) -> str:
-        return absolute(affiliation.listing.get_absolute_url())
+        return site_url(affiliation.listing.get_absolute_url())
 
 
 class ProjectImageSerializer(ModelSerializer[ProjectImage]):
@@ -290,7 +290,7 @@ class ProjectImageSerializer(ModelSerializer[ProjectImage]):
         fields = ["url", "description", "width", "height"]
 
     def get_url(self, image: ProjectImage) -> str:
-        return absolute(image.image.url)
+        return site_url(image.image.url)
 
 
 class ProjectSerializer(ModelSerializer[ExperienceProject]):

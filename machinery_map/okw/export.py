@@ -22,20 +22,17 @@ from machinery_map.models import HUB_KINDS, Equipment, EquipmentAccess, OkwFacil
 from machinery_map.okw.fields import ACCESS_TO_OKW, EQUIPMENT_INTEGERS, EQUIPMENT_TEXTS, camel_case
 from machinery_map.okw.keeping import FACILITY_GROUPS, MACHINE_GROUPS, exported
 from machinery_map.okw.values import equipment_values, facility_values
+from makeworks.lib.urls import site_url
 
 # Hubs read per query, with their machines: enough to make query overhead vanish, few enough to keep
 # memory flat (about 10 machines a hub, each with its processes, materials and badges).
 EXPORT_CHUNK_SIZE = 100
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def facility_url(hub: Listing) -> str:
     """The facility's OKW id: its JSON document's URL, without a language prefix so it never varies."""
     with translation.override(settings.LANGUAGE_CODE):
-        return absolute(reverse("machinery_map:okw_json", kwargs={"slug": hub.slug}))
+        return site_url(reverse("machinery_map:okw_json", kwargs={"slug": hub.slug}))
 
 
 def _compact(document: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +70,7 @@ def equipment_document(equipment: Equipment) -> dict[str, Any]:
     document["requiredBadges"] = sorted(
         badge_class_url(badge) for badge in equipment.required_badge_classes.all()
     )
-    document["image"] = absolute(equipment.photo.url) if equipment.photo else ""
+    document["image"] = site_url(equipment.photo.url) if equipment.photo else ""
     kept = equipment.okw_properties if isinstance(equipment.okw_properties, dict) else {}
     if not kept:  # a machine added here: nothing of a source's to weigh against ours
         return _compact(document)
@@ -101,7 +98,7 @@ def facility_defaults(hub: Listing, machines: Iterable[Equipment] | None = None)
     contact agent points at the listing's page, whose form reaches the hub, since e-mail and phone are
     never exported."""
     with translation.override(settings.LANGUAGE_CODE):
-        listing_page = absolute(hub.get_absolute_url())
+        listing_page = site_url(hub.get_absolute_url())
     if machines is None:
         machines = hub.equipment.prefetch_related("processes")
     machine_list = list(machines)

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from badges.negotiation import JOSE, jose_requested, json_ld_content_type, json_ld_response
+from makeworks.lib.negotiation import JOSE, jose_requested, json_ld_content_type, json_ld_response
 from passport import selectors
 from passport.services import IMAGE_CONTENT_TYPES
 

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from makeworks.lib.api.grants import is_anonymous
+from makeworks.lib.api.grants import CREDENTIALS_MISSING, is_anonymous
 
 
 class StrictCharField(serializers.CharField):
@@ -110,7 +110,7 @@ class PublicCacheMixin:
 class HasCredentials(BasePermission):
     """Writes need an API key or a signed-in person; what they may do is asked per object afterwards."""
 
-    message = gettext_lazy("Send an API key (Authorization: Bearer mw_live_…) or sign in.")
+    message = CREDENTIALS_MISSING
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in ("GET", "HEAD", "OPTIONS"):

@@ -4,8 +4,14 @@ throttle classes that import it are themselves imported while DRF's views load."
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy
+
 if TYPE_CHECKING:
     from rest_framework.request import Request
+
+# What a write without an API key or a signed-in person is told (401), by the permission class and by the
+# per-object checks of the domains (badges.permissions), which cannot import the DRF views base.py does.
+CREDENTIALS_MISSING = gettext_lazy("Send an API key (Authorization: Bearer mw_live_…) or sign in.")
 
 
 @dataclass(frozen=True)
