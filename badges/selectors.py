@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from audit import selectors as audit_selectors
 from audit.models import AuditEntry
+from badges import keyring
 from badges.models import (
     BadgeClass,
     Endorsement,
@@ -27,6 +28,18 @@ from badges.openbadges.documents import (
     KeyData,
 )
 from makeworks.lib.urls import site_url
+
+
+def recipient_lookup(email: str) -> str:
+    """The lookup digest stored on every badge awarded to `email`, by which a member's badges are found
+    (derived from BADGE_KEY_SECRET in badges.keyring, which alone reads the secret)."""
+    return keyring.recipient_lookup(email)
+
+
+def key_secret_fingerprint() -> str:
+    """The configured BADGE_KEY_SECRET's fingerprint (never the secret), for backups to say which secret
+    they need."""
+    return keyring.secret_fingerprint()
 
 
 def issuer_url(issuer: Issuer) -> str:

@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from badges import keyring
 from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer, SigningKey
 from badges.openbadges import documents, recipient
@@ -234,7 +233,7 @@ def member_assertions(user: AbstractBaseUser) -> QuerySet[Assertion]:
     emails = list(EmailAddress.objects.filter(user_id=user.pk, verified=True).values_list("email", flat=True))
     if not emails:
         return Assertion.objects.none()
-    lookups = {keyring.recipient_lookup(email): email for email in emails}
+    lookups = {badge_selectors.recipient_lookup(email): email for email in emails}
     candidates = Assertion.objects.filter(recipient_lookup__in=list(lookups)).values_list(
         "id", "recipient_identity", "recipient_salt", "recipient_lookup"
     )

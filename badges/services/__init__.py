@@ -1,7 +1,9 @@
 """Writes of the badges app, one module per concept. Issuers, their keys and badge classes (`issuers`),
-and staff roles (`memberships`) are used everywhere and re-exported here; endorsements are imported
-from their module. The audit log they write is the audit app's (audit.services.audit_log)."""
+staff roles (`memberships`) and the check of the key secret (`key_secret`) are used everywhere and
+re-exported here; endorsements are imported from their module. The audit log they write is the audit
+app's (audit.services.audit_log)."""
 
+from badges.keyring import BadgeKeySecretMismatchError
 from badges.services.issuers import (
     ALIGNMENT_KEYS,
     MAX_ALIGNMENTS,
@@ -20,6 +22,7 @@ from badges.services.issuers import (
     signing_key_rotate,
     tags_validate,
 )
+from badges.services.key_secret import key_secret_check
 from badges.services.memberships import (
     issuer_member_add,
     issuer_member_change,
@@ -36,6 +39,7 @@ __all__ = [
     "MAX_TAGS",
     "Actor",
     "BadgeImage",
+    "BadgeKeySecretMismatchError",
     "alignments_validate",
     "badge_class_create",
     "badge_class_update",
@@ -46,6 +50,7 @@ __all__ = [
     "issuer_member_check",
     "issuer_member_remove",
     "issuer_update",
+    "key_secret_check",
     "signing_key_private_pem",
     "signing_key_revoke",
     "signing_key_rotate",

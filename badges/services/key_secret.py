@@ -8,6 +8,13 @@ from badges.models import Issuer, KeySecretFingerprint, SigningKey, SigningKeySt
 from badges.services.issuers import signing_key_rotate
 
 
+def key_secret_check() -> str:
+    """Raise BadgeKeySecretMismatchError unless the configured BADGE_KEY_SECRET is the one this database's
+    keys and lookups were made with (recording it, if none is recorded yet); its fingerprint otherwise. For
+    writes that carry keys or lookups made elsewhere, such as restoring a backup."""
+    return keyring.secret_fingerprint_checked()
+
+
 @transaction.atomic
 def key_secret_replace() -> list[Issuer]:
     """Record the configured BADGE_KEY_SECRET as this database's, and give every issuer whose active key

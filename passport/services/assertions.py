@@ -24,10 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
-from badges import keyring
+from badges import selectors as badge_selectors
 from badges.models import AuditAction, BadgeClass, SigningKey, SigningKeyStatus
 from badges.openbadges import documents, recipient, signing
-from badges.services import signing_key_private_pem
+from badges.services import BadgeKeySecretMismatchError, signing_key_private_pem
 from makeworks.lib.actors import Actor
 from passport import selectors
 from passport.models import DELIVERED, Assertion, IssueBatch, VerificationType, new_public_id, stuck
@@ -227,7 +227,7 @@ def _unsaved_assertions(
                     send_email=send_email,
                 )
             )
-        except keyring.BadgeKeySecretMismatchError:
+        except BadgeKeySecretMismatchError:
             # The server's fault, not the row's: refuse the whole batch once rather than every row.
             raise
         except ValidationError as error:
@@ -315,7 +315,7 @@ def _unsaved_assertion(
         badge_class=badge_class,
         recipient_identity=recipient.hash_identity(email, salt),
         recipient_salt=salt,
-        recipient_lookup=keyring.recipient_lookup(email),
+        recipient_lookup=badge_selectors.recipient_lookup(email),
         recipient_name=award.recipient_name.strip(),
         pending_email=email if send_email else "",
         delivery_queued_at=timezone.now(),

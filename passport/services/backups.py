@@ -29,8 +29,8 @@ from django.utils.dateparse import parse_datetime
 
 from audit.models import AuditEntry
 from audit.services import scope_key
-from badges import keyring
 from badges import selectors as badge_selectors
+from badges import services as badge_services
 from badges.models import (
     LEGACY_AUDIT_ACTIONS,
     LEGACY_AUDIT_OBJECT_TYPES,
@@ -142,7 +142,7 @@ def issuer_backup(*, issuer: Issuer) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "site_url": settings.SITE_URL,
-        "key_secret_fingerprint": keyring.secret_fingerprint(),
+        "key_secret_fingerprint": badge_selectors.key_secret_fingerprint(),
         "listing": _row(listing, LISTING_FIELDS, country=str(listing.country)),
         "issuer": _row(issuer, ISSUER_FIELDS),
         "signing_keys": [_row(key, KEY_FIELDS) for key in issuer.signing_keys.order_by("created_at", "pk")],
@@ -332,7 +332,7 @@ def _restorable_here(backup: Backup) -> None:
             "badge's id is a URL at the site that issued it, so they would no longer verify. Set SITE_URL "
             f"to {backup.site_url}."
         )
-    if backup.key_secret_fingerprint != keyring.secret_fingerprint():
+    if backup.key_secret_fingerprint != badge_selectors.key_secret_fingerprint():
         raise BackupError(
             "This backup's signing keys are encrypted with another BADGE_KEY_SECRET than this server's "
             f"(fingerprint {backup.key_secret_fingerprint[:12]}…): set BADGE_KEY_SECRET to the secret the "
@@ -513,7 +513,7 @@ def _endorsements_restored(restoring: _Restoring, rows: list[dict[str, Any]]) ->
 @transaction.atomic
 def _restored(backup: Backup, created_files: list[str]) -> RestoreReport:
     # Restoring writes recipient lookups and encrypted keys: only under the secret this database records.
-    keyring.secret_fingerprint_checked()
+    badge_services.key_secret_check()
     files = {name: _file_restored(name, content, created_files) for name, content in backup.files.items()}
     listing, listing_created = _listing_for(backup)
     restoring = _Restoring(issuer=_issuer_restored(backup, listing, files), files=files)
