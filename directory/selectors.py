@@ -29,11 +29,22 @@ from directory.models import (
     Vocabulary,
 )
 from directory.search import ListingHit, SearchParams, SearchResults, listing_hits, search_listings
-from makeworks.lib.geo import squared_km, within_radius
+from directory.search.params import DEFAULT_RADIUS_KM as DEFAULT_RADIUS_KM
+from directory.search.params import MAX_QUERY_LENGTH as MAX_QUERY_LENGTH
+from directory.search.params import MAX_RADIUS_KM as MAX_RADIUS_KM
+from directory.search.params import resolve_near
+from makeworks.lib.geo import Near, squared_km, within_radius
 from makeworks.lib.video import Video, parse_video
 
 NEARBY_RADIUS_KM = 50.0
 NEARBY_LIMIT = 6
+
+
+def near_place(text: str, radius_km: float) -> Near | None:
+    """Where a typed place ("Glasgow", "55.86,-4.25") is, from the catalogue's gazetteer or the online
+    geocoder; None when it is unknown. The machine and maker searches find places as the catalogue's does,
+    within the same bounds (DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MAX_QUERY_LENGTH, re-exported above)."""
+    return resolve_near(text, radius_km)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from directory.models import Listing
-from directory.search.params import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
+from directory.selectors import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from machinery_map import permissions, selectors, services
 from machinery_map.forms import MapFilterForm
 from machinery_map.models import HUB_KINDS, Equipment, EquipmentAccess, EquipmentType, ManufacturingProcess

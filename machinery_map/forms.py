@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from badges.models import BadgeClass
 from directory.models import Term, Vocabulary
-from directory.search import Near, resolve_near
-from directory.search.params import DEFAULT_RADIUS_KM, MAX_QUERY_LENGTH, MAX_RADIUS_KM
+from directory.selectors import DEFAULT_RADIUS_KM, MAX_QUERY_LENGTH, MAX_RADIUS_KM, near_place
 from machinery_map.models import Equipment, EquipmentType, ManufacturingProcess
 from machinery_map.selectors import FilterChoices, MapFilters
+from makeworks.lib.geo import Near
 
 MAX_PAGE = 10_000
 
@@ -61,7 +61,7 @@ class MapFilterForm(forms.Form):
         text = cleaned.get("near") or ""
         cleaned["near_place"] = None
         if text:
-            place = resolve_near(text, cleaned.get("radius") or DEFAULT_RADIUS_KM)
+            place = near_place(text, cleaned.get("radius") or DEFAULT_RADIUS_KM)
             if place is None:
                 self.add_error(
                     "near",
@@ -115,7 +115,7 @@ class CanIMakeForm(forms.Form):
         cleaned = super().clean() or {}
         text = " ".join(str(cleaned.get("near") or "").split())
         if text:
-            place = resolve_near(text, cleaned.get("radius") or DEFAULT_RADIUS_KM)
+            place = near_place(text, cleaned.get("radius") or DEFAULT_RADIUS_KM)
             if place is None:
                 self.add_error(
                     "near",

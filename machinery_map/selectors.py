@@ -21,7 +21,6 @@ from django.urls import reverse
 from badges import selectors as badge_selectors
 from badges.models import BadgeClass
 from directory.models import Listing, Term, Vocabulary
-from directory.search import Near
 from machinery_map.models import (
     HUB_KINDS,
     Equipment,
@@ -30,7 +29,7 @@ from machinery_map.models import (
     EquipmentType,
     ManufacturingProcess,
 )
-from makeworks.lib.geo import squared_km, within_radius
+from makeworks.lib.geo import Near, squared_km, within_radius
 from passport import selectors as passport_selectors
 
 PER_PAGE = 30

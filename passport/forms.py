@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass
 from directory.models import Listing, ListingStatus
-from directory.search import Near, resolve_near
+from directory.selectors import near_place
+from makeworks.lib.geo import Near
 from passport.models import Visibility
 from passport.services.external_badges import MAX_IMAGE_BYTES
 from passport.verification import MAX_TEXT_LENGTH
@@ -246,7 +247,7 @@ class MakerSearchForm(forms.Form):
         near_text = " ".join(cleaned.get("near", "").split())
         cleaned["place"] = None
         if near_text:
-            place: Near | None = resolve_near(near_text, float(cleaned.get("radius") or DEFAULT_RADIUS_KM))
+            place: Near | None = near_place(near_text, float(cleaned.get("radius") or DEFAULT_RADIUS_KM))
             if place is None:
                 self.add_error("near", _("We do not know a place called “%(place)s”.") % {"place": near_text})
             cleaned["place"] = place

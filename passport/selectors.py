@@ -21,8 +21,7 @@ from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer, SigningKey
 from badges.openbadges import documents, recipient
 from directory.models import Listing
-from directory.search import Near
-from makeworks.lib.geo import squared_km, within_radius
+from makeworks.lib.geo import Near, squared_km, within_radius
 from makeworks.lib.urls import site_url
 from passport import permissions
 from passport.models import (

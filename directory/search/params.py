@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from directory.models import ListingKind, Node, Place, Term, Vocabulary
+from makeworks.lib.geo import Near
 from makeworks.lib.geocode import geocode
 from makeworks.lib.text import fold
 
@@ -29,14 +30,6 @@ Sort = Literal["relevance", "distance", "name", "newest"]
 SORTS: tuple[Sort, ...] = ("relevance", "distance", "name", "newest")
 TERM_PARAMS: tuple[str, ...] = tuple(v.value for v in Vocabulary)
 COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-
-
-@dataclass(frozen=True)
-class Near:
-    latitude: float
-    longitude: float
-    radius_km: float
-    label: str
 
 
 @dataclass(frozen=True)

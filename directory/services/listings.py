@@ -3,6 +3,7 @@ listing is never findable in a state the database does not hold) and writes the 
 who (`actor`, None for the system itself) changed which fields, from what, to what."""
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -345,3 +346,9 @@ def place_record_city(*, listing: Listing) -> None:
             latitude=listing.latitude,
             longitude=listing.longitude,
         )
+
+
+def listing_indexing_batched() -> AbstractContextManager[None]:
+    """Around a run of many listing writes in one transaction (an import): every listing the block creates
+    or changes is indexed for search once, together, when it ends, rather than one by one."""
+    return search.indexing_batched()

@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from directory import search
 from directory.models import ChangeAction, Listing, ListingKind, ListingStatus
-from directory.services import listing_create, listing_update
+from directory.services import listing_create, listing_indexing_batched, listing_update
 from machinery_map import services
 from machinery_map.models import Equipment, OkwFacility, OkwIdentity
 from machinery_map.okw.keeping import FACILITY_GROUPS, MACHINE_GROUPS, extras, merged_record
@@ -305,7 +304,7 @@ def okw_import(*, path: Path | str, actor: User | None = None, dry_run: bool = F
     plans = okw_plan(path=path, report=report)
     with transaction.atomic():
         # The listings are indexed for search once, together, rather than one by one as each is written.
-        with search.indexing_batched():
+        with listing_indexing_batched():
             run = _Run(plans, actor, report)
             for plan in plans:
                 try:

@@ -6,11 +6,22 @@ the distance plain arithmetic: both databases evaluate it without per-row functi
 index on latitude/longitude has narrowed the rows to a bounding box."""
 
 import math
+from dataclasses import dataclass
 
 from django.db.models import ExpressionWrapper, F, FloatField, Q, Value
 from django.db.models.lookups import LessThanOrEqual
 
 KM_PER_DEGREE = 111.32
+
+
+@dataclass(frozen=True)
+class Near:
+    """A place to search around, as a visitor typed it (`label`), with the radius to search within."""
+
+    latitude: float
+    longitude: float
+    radius_km: float
+    label: str
 
 
 def km_per_degree_east(latitude: float) -> float:

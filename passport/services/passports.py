@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from directory.models import Listing
-from directory.search import resolve_near
+from directory.selectors import near_place
 from makeworks.lib.images import CleanImage, image_intake, stored_image_reencoded
 from makeworks.lib.text import fold
 from passport import selectors
@@ -131,7 +131,7 @@ def passport_update(
             errors["photo"] = error.messages
     if errors:
         raise ValidationError(errors)
-    place = resolve_near(location, 1.0) if location.strip() else None
+    place = near_place(location, 1.0) if location.strip() else None
     passport.handle = handle
     passport.display_name = display_name.strip()
     passport.bio = bio.strip()
