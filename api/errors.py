@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler, set_rollback
 
-from badges.keyring import BadgeKeySecretMismatchError
+from badges.services import BadgeKeySecretMismatchError
 from makeworks.lib.api.errors import NON_FIELD, PayloadTooLarge, error_body
 
 

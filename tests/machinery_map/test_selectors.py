@@ -7,9 +7,9 @@ from django.contrib.auth.models import User
 from badges.models import BadgeClass
 from badges.services.endorsements import endorsement_give
 from directory.models import ListingKind, ListingStatus, Term
-from directory.search import Near
 from machinery_map.models import EquipmentAccess, EquipmentStatus
 from machinery_map.selectors import MapFilters, map_search, usability_mark
+from makeworks.lib.geo import Near
 from passport import services as passport_services
 from tests.factories import (
     BadgeClassFactory,
