@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_examples_list
 
 
 class APIKeyAuthenticationScheme(OpenApiAuthenticationExtension):
@@ -19,3 +21,23 @@ class APIKeyAuthenticationScheme(OpenApiAuthenticationExtension):
                 "and its issuer decide what it may do; public reads need no key."
             ),
         }
+
+
+class ApiFilterSetExtension(DjangoFilterExtension):
+    """drf-spectacular's description of django-filter's query parameters, plus the example each of our
+    FilterSets gives (makeworks.lib.api.filters.ApiFilterSet.examples), which it would drop."""
+
+    priority = 1
+
+    def get_schema_operation_parameters(
+        self, auto_schema: Any, *args: Any, **kwargs: Any
+    ) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(
+            auto_schema, *args, **kwargs
+        )
+        filterset_class = getattr(auto_schema.view, "filterset_class", None)
+        examples = getattr(filterset_class, "examples", {})
+        for parameter in parameters:
+            if parameter["name"] in examples:
+                parameter["examples"] = build_examples_list([examples[parameter["name"]]])
+        return parameters

@@ -5,6 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.urls import path
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
@@ -12,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from directory.filters import ListingFilter
 from directory.models import Listing, ListingKind, ListingStatus, Node, Term, Vocabulary
 from directory.search import SearchParamsError, parse_search_params, search_listings
 from directory.search.params import (
@@ -23,7 +25,6 @@ from directory.search.params import (
 )
 from directory.serializers import (
     ListingDetailSerializer,
-    ListingFilterSerializer,
     ListingListSerializer,
     NodeSerializer,
     SearchResultsSerializer,
@@ -189,21 +190,6 @@ class ListingSearchView(PublicCacheMixin, generics.GenericAPIView):
             "Every published listing in the order they were added, a page at a time: follow `next` "
             "until it is null to copy the whole catalogue. For searching, use /search/listings/."
         ),
-        parameters=[
-            OpenApiParameter(
-                "kind",
-                OpenApiTypes.STR,
-                enum=ListingKind.values,
-                description="Only this kind.",
-                examples=[OpenApiExample("kind", value="supplier")],
-            ),
-            OpenApiParameter(
-                "node",
-                OpenApiTypes.STR,
-                description="Only the node with this slug.",
-                examples=[OpenApiExample("node", value="glasgow")],
-            ),
-        ],
         responses={200: ListingListSerializer(many=True), **error_responses(400, 429)},
         examples=[OpenApiExample("a listing", value=LISTING_EXAMPLE, response_only=True)],
     )
@@ -212,15 +198,11 @@ class ListingListView(PublicCacheMixin, generics.ListAPIView):
     serializer_class = ListingListSerializer
     pagination_class = IdCursorPagination
 
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ListingFilter
+
     def get_queryset(self) -> QuerySet[Listing]:
-        filters = ListingFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        listings = Listing.objects.published().select_related("node")
-        if "kind" in filters.validated_data:
-            listings = listings.filter(kind=filters.validated_data["kind"])
-        if "node" in filters.validated_data:
-            listings = listings.filter(node__slug=filters.validated_data["node"])
-        return listings
+        return Listing.objects.published().select_related("node")
 
 
 @extend_schema_view(

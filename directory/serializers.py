@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from directory.models import Listing, ListingKind, ListingPhoto, Node, Term, Vocabulary
-from makeworks.lib.api.base import ModelSerializer, StrictCharField, StrictSlugField
+from makeworks.lib.api.base import ModelSerializer, StrictCharField
 from makeworks.lib.urls import site_url
 
 
@@ -74,13 +74,6 @@ class ListingDetailSerializer(ListingListSerializer):
             "minimum_order", "lead_time", "batch_sizes", "works_with", "production_access", "languages",
             "certifications", "circularity", "video_url", "terms", "photos",
         ]  # fmt: skip
-
-
-class ListingFilterSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=ListingKind.choices, required=False, help_text="Only listings of this kind."
-    )
-    node = StrictSlugField(required=False, help_text="Only listings of the node with this slug.")
 
 
 class SearchHitSerializer(serializers.Serializer):

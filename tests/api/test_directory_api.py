@@ -168,3 +168,13 @@ def test_public_reads_answer_keys_alike_and_refuse_expired_ones(
         assert anonymous.status_code == with_key.status_code == 200
         assert anonymous.json() == with_key.json()
         assert client_api.get(url, **bearer(expired_key_a)).status_code == 401
+
+
+def test_a_listings_filter_that_is_not_a_slug_is_refused_in_the_api_error_shape(
+    catalogue: Catalogue, client_api: APIClient
+) -> None:
+    answer = client_api.get("/api/v1/listings/?node=not a slug&kind=supplier")
+
+    assert answer.status_code == 400
+    message = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+    assert answer.json() == {"code": "invalid", "message": message, "fields": {"node": [message]}}
