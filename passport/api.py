@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
@@ -33,10 +34,10 @@ from makeworks.lib.api.idempotency import idempotent
 from makeworks.lib.api.parameters import near_parameters
 from makeworks.lib.api.parsers import BoundedJSONParser
 from passport import permissions, selectors, services
+from passport.filters import IssuedAssertionFilter
 from passport.forms import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MakerSearchForm
 from passport.models import Assertion, Passport, VerificationType, Visibility
 from passport.serializers import (
-    AssertionFilterSerializer,
     AssertionIssueSerializer,
     AssertionRevokeSerializer,
     AssertionSerializer,
@@ -112,20 +113,6 @@ class AssertionDetailView(PublicCacheMixin, generics.RetrieveAPIView):
         tags=[TAG],
         summary="An issuer's awarded badges",
         description="Newest first. Needs an API key made for this issuer (any scope) or a role on it.",
-        parameters=[
-            OpenApiParameter(
-                "badge_class",
-                OpenApiTypes.STR,
-                description="Only badges of this class (its public id).",
-                examples=[OpenApiExample("class", value="q3dFq0c2rJ7gmRz2sUd2nA")],
-            ),
-            OpenApiParameter(
-                "revoked",
-                OpenApiTypes.BOOL,
-                description="Only revoked (true) or standing (false) badges.",
-                examples=[OpenApiExample("standing", value=False)],
-            ),
-        ],
         responses={200: IssuedAssertionSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
     )
 )
@@ -133,18 +120,15 @@ class IssuerAssertionsView(generics.ListAPIView):
     serializer_class = IssuedAssertionSerializer
     pagination_class = NewestCursorPagination
     permission_classes = [CredentialsRequired]
+    # The OpenAPI schema reads the filters' model here, as get_queryset needs a request.
+    queryset = ASSERTIONS
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = IssuedAssertionFilter
 
     def get_queryset(self) -> QuerySet[Assertion]:
         issuer = get_object_or_404(Issuer, slug=self.kwargs["slug"])
         require_issuer_action(self.request, IssuerAction.VIEW, issuer)
-        filters = AssertionFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        assertions = ASSERTIONS.filter(badge_class__issuer=issuer)
-        if filters.validated_data.get("badge_class"):
-            assertions = assertions.filter(badge_class__public_id=filters.validated_data["badge_class"])
-        if filters.validated_data.get("revoked") is not None:
-            assertions = assertions.filter(revoked=filters.validated_data["revoked"])
-        return assertions
+        return super().get_queryset().filter(badge_class__issuer=issuer)
 
 
 class AssertionIssueView(generics.GenericAPIView):

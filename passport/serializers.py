@@ -133,11 +133,6 @@ class AssertionRevokeSerializer(serializers.Serializer):
     )
 
 
-class AssertionFilterSerializer(serializers.Serializer):
-    badge_class = StrictCharField(required=False, max_length=32, help_text="A badge class's public id.")
-    revoked = serializers.BooleanField(required=False, allow_null=True, default=None)
-
-
 class VerifyRequestSerializer(serializers.Serializer):
     url = StrictCharField(
         required=False, allow_blank=True, max_length=MAX_URL_LENGTH, help_text="An assertion's URL."

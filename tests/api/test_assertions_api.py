@@ -186,6 +186,36 @@ def test_issuer_lists_its_badges_newest_first_with_any_of_its_keys(
     assert [a["id"] for a in rest["results"]] == [awarded[0].public_id]
 
 
+def test_issuer_badge_list_filters_by_class_and_revocation_and_names_a_bad_filter(
+    class_a: BadgeClass, read_key_a: str, client_api: APIClient
+) -> None:
+    standing, revoked = (
+        services.assertion_issue(
+            badge_class=class_a, recipient_email=f"maker{n}@example.org", send_email=False
+        )
+        for n in range(2)
+    )
+    services.assertion_revoke(assertion=revoked, reason="Issued by mistake.")
+    url = f"/api/v1/issuers/{class_a.issuer.slug}/assertions/"
+
+    def ids(query: str) -> list[str]:
+        answer = client_api.get(url + query, **bearer(read_key_a))
+        assert answer.status_code == 200, answer.json()
+        return [item["id"] for item in answer.json()["results"]]
+
+    assert ids(f"?badge_class={class_a.public_id}") == [revoked.public_id, standing.public_id]
+    assert ids("?badge_class=someone-elses-class") == []
+    assert ids("?revoked=true") == [revoked.public_id]
+    assert ids("?revoked=False") == [standing.public_id]
+    assert ids("?revoked=") == [revoked.public_id, standing.public_id]
+    refused = client_api.get(url + "?revoked=perhaps&badge_class=" + "x" * 33, **bearer(read_key_a))
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {
+        "badge_class": ["Ensure this field has no more than 32 characters."],
+        "revoked": ["Must be a valid boolean."],
+    }
+
+
 def test_issuer_badge_list_queries_do_not_grow_with_the_page_size(
     class_a: BadgeClass, read_key_a: str, client_api: APIClient
 ) -> None:

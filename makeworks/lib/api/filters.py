@@ -17,6 +17,7 @@ FALSE_TEXTS = frozenset({"f", "n", "no", "false", "off", "0"})
 NULL_TEXTS = frozenset({"null", ""})
 
 INVALID_CHOICE = gettext_lazy('"%(value)s" is not a valid choice.')
+MAX_LENGTH = gettext_lazy("Ensure this field has no more than %(limit_value)d characters.")
 INVALID_SLUG = gettext_lazy('Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.')
 
 
