@@ -103,6 +103,8 @@ def test_endorsements_are_listed_per_badge_class_and_per_issuer_given_and_receiv
     assert ids(f"/api/v1/badge-classes/{class_a.public_id}/endorsements/") == [endorsement.public_id]
     assert ids(give_url(endorser)) == [endorsement.public_id]
     assert ids(give_url(endorser) + "?withdrawn=true") == [endorsement.public_id, withdrawn.public_id]
+    assert ids(give_url(endorser) + "?withdrawn=0") == [endorsement.public_id]
+    assert ids(give_url(endorser) + "?withdrawn=") == [endorsement.public_id]
     assert ids(give_url(endorsed)) == []
     assert ids(f"/api/v1/issuers/{endorsed.slug}/endorsements/received/") == [endorsement.public_id]
     assert ids(f"/api/v1/issuers/{third.slug}/endorsements/received/") == []
