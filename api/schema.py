@@ -24,8 +24,9 @@ class APIKeyAuthenticationScheme(OpenApiAuthenticationExtension):
 
 
 class ApiFilterSetExtension(DjangoFilterExtension):
-    """drf-spectacular's description of django-filter's query parameters, plus the example each of our
-    FilterSets gives (makeworks.lib.api.filters.ApiFilterSet.examples), which it would drop."""
+    """drf-spectacular's description of django-filter's query parameters, with each filter's help text as
+    written and the example our FilterSets give (makeworks.lib.api.filters.ApiFilterSet.examples), which
+    it would drop: the parameters read as they did when each endpoint described them by hand."""
 
     priority = 1
 
@@ -37,7 +38,14 @@ class ApiFilterSetExtension(DjangoFilterExtension):
         )
         filterset_class = getattr(auto_schema.view, "filterset_class", None)
         examples = getattr(filterset_class, "examples", {})
+        filters = getattr(filterset_class, "base_filters", {})
         for parameter in parameters:
+            help_text = (
+                filters[parameter["name"]].extra.get("help_text") if parameter["name"] in filters else None
+            )
+            if help_text:
+                # As written: drf-spectacular appends the choices, which the parameter's enum already lists.
+                parameter["description"] = str(help_text)
             if parameter["name"] in examples:
                 parameter["examples"] = build_examples_list([examples[parameter["name"]]])
         return parameters
