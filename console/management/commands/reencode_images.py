@@ -5,7 +5,8 @@
 Those were kept byte for byte, with the EXIF location and author of the photo and anything appended to
 the file, and their pages and the API link them. Each is replaced by its re-encoded copy, the original is
 deleted, and files already written by the intake are left alone, so running it again changes nothing.
-Run it once after deploying; it lives in this app because this app already depends on the other two."""
+Run it once after deploying. It reaches listings, passports and machines at once, so it is a front-door
+command, like seed_demo."""
 
 from typing import Any
 
