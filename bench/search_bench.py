@@ -19,6 +19,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import django
 
@@ -39,6 +40,11 @@ from directory.search.engine import query_words  # noqa: E402
 LISTINGS = int(os.environ.get("BENCH_LISTINGS", "100000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
 WARMUP = 5
+COMMON_MATERIAL = "most common material"
+# The issue's budgets, judged at 100,000 listings: what the page adds on top of its own SQL (rendering,
+# facets' names, middleware), and the page for the word in most listings.
+PAGE_OVER_SQL_BUDGET_MS = 8.0
+COMMON_MATERIAL_PAGE_BUDGET_MS = 25.0
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -86,22 +92,29 @@ def misspell(word: str) -> str:
     return word[:middle] + word[middle + 1 :]
 
 
+def most_common_material() -> Term:
+    """The material on the most listings, picked from the data: the word in most hits is the slow case."""
+    material = (
+        Term.objects.filter(vocabulary=Vocabulary.MATERIAL)
+        .annotate(uses=Count("listings"))
+        .order_by("-uses", "name")
+        .first()
+    )
+    assert material is not None
+    return material
+
+
 def query_mix() -> list[tuple[str, str]]:
     terms = single_word_terms()
     rare, common = terms[0][0], terms[-1][0]
     middle = terms[len(terms) // 2][0]
     node = Node.objects.annotate(n=Count("listings")).order_by("-n").first()
     assert node is not None
-    common_material = (
-        Term.objects.filter(vocabulary=Vocabulary.MATERIAL)
-        .annotate(uses=Count("listings"))
-        .order_by("-uses")
-        .first()
-    )
-    assert common_material is not None
+    common_material = most_common_material()
     return [
         ("rare term", f"q={rare.name.lower()}"),
         ("common term", f"q={common.name.lower()}"),
+        (COMMON_MATERIAL, f"q={quote_plus(common_material.name.lower())}"),
         ("facets only", f"kind={ListingKind.FABRICATOR}&material={common_material.slug}&node={node.slug}"),
         (
             "text + facets + near",
@@ -256,13 +269,15 @@ def main() -> None:
         values = [q[key]["p95"] for q in measured if key in q and (not only_text or "scan" in q)]
         return max(values)
 
-    # The issue sets the service and page-versus-SQL targets at 100,000 listings and only the scan
-    # target at a million; at other sizes those two are reported, not judged.
+    # The issue sets the service and page budgets at 100,000 listings and only the scan target at a
+    # million; at other sizes those are reported, not judged.
     at_target_size = LISTINGS == 100_000
     service_budget = 30.0 if connection.vendor == "postgresql" else 60.0
     scan_factor = 20 if LISTINGS >= 1_000_000 else 5
     slowest_ratio = min(q["scan"]["p95"] / q["page"]["p95"] for q in measured if "scan" in q)
-    worst_page_vs_sql = max(q["page"]["p95"] / q["sql"]["p95"] for q in measured)
+    page_over_sql = max(q["page"]["p95"] - q["sql"]["p95"] for q in measured)
+    worst_over = max(measured, key=lambda q: q["page"]["p95"] - q["sql"]["p95"])
+    common = next(q for q in measured if q["name"] == COMMON_MATERIAL)
     targets = [
         {
             "name": f"search service p95 within {service_budget:.0f} ms (every query, at 100,000 listings)",
@@ -270,9 +285,16 @@ def main() -> None:
             "met": overall("service") <= service_budget if at_target_size else None,
         },
         {
-            "name": "HTTP page p95 within twice the bare SQL p95 (every query, at 100,000 listings)",
-            "measured": f"{worst_page_vs_sql:.2f}× at worst",
-            "met": worst_page_vs_sql <= 2.0 if at_target_size else None,
+            "name": f"HTTP page p95 minus bare-SQL p95 at most {PAGE_OVER_SQL_BUDGET_MS:.0f} ms "
+            "(every query, at 100,000 listings)",
+            "measured": f"{page_over_sql:.1f} ms at worst ({worst_over['name']})",
+            "met": page_over_sql <= PAGE_OVER_SQL_BUDGET_MS if at_target_size else None,
+        },
+        {
+            "name": f"HTTP page p95 for the most common material at most {COMMON_MATERIAL_PAGE_BUDGET_MS:.0f} ms "
+            "(at 100,000 listings)",
+            "measured": f"{common['page']['p95']:.1f} ms ({common['query']}, {common['total']:,} hits)",
+            "met": common["page"]["p95"] <= COMMON_MATERIAL_PAGE_BUDGET_MS if at_target_size else None,
         },
         {
             "name": f"HTTP page p95 at least {scan_factor}× faster than the substring scan (text queries)",

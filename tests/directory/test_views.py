@@ -126,6 +126,60 @@ def test_search_results_embed_map_markers_for_the_hits_on_the_page(
     assert catalogue.govan.get_absolute_url() in data.group(1)
 
 
+def result_cards(page: str) -> list[str]:
+    return re.findall(r'<li class="card listing-card">(.*?)</li>', page, re.S)
+
+
+def test_a_result_card_shows_kind_name_summary_place_and_distance(client: Client, catalogue: Catalogue) -> None:
+    page = client.get(SEARCH, {"q": "plywood", "near": "55.8642,-4.2518", "radius": "10"}).content.decode()
+
+    clyde = next(card for card in result_cards(page) if "Clyde Plywood Works" in card)
+    assert "Fabricator" in clyde
+    assert "Verified" in clyde
+    assert f'<a href="{catalogue.clyde.get_absolute_url()}">Clyde Plywood Works</a>' in clyde
+    assert "CNC-cut plywood furniture and fit-outs." in clyde
+    assert "<span>Glasgow, United Kingdom</span>" in clyde
+    assert "<span>1.5 km away</span>" in clyde
+    # The node is named only where it is not the town already shown.
+    assert clyde.count("Glasgow") == 1
+
+
+def test_a_result_card_in_french_gives_the_distance_with_a_decimal_comma(
+    client: Client, catalogue: Catalogue
+) -> None:
+    page = client.get("/fr/search/", {"q": "plywood", "near": "55.8642,-4.2518", "radius": "10"}).content.decode()
+
+    clyde = next(card for card in result_cards(page) if "Clyde Plywood Works" in card)
+    assert "<span>à 1,5\xa0km</span>" in clyde  # with the no-break space French puts before a unit
+    assert "Vérifiée" in clyde
+    assert "Royaume-Uni" in clyde
+
+
+def test_a_result_card_escapes_what_a_listing_owner_typed(client: Client, catalogue: Catalogue) -> None:
+    services.listing_update(
+        listing=catalogue.govan, actor=None, name="Govan <b>Laser</b> & Co", summary='"Steel" <script>x</script>'
+    )
+
+    page = client.get(SEARCH, {"q": "govan"}).content.decode()
+
+    (card,) = result_cards(page)
+    assert "Govan &lt;b&gt;Laser&lt;/b&gt; &amp; Co" in card
+    assert "&quot;Steel&quot; &lt;script&gt;x&lt;/script&gt;" in card
+    assert "<script>" not in card
+
+
+def test_node_page_cards_leave_out_the_node_they_are_on(client: Client, catalogue: Catalogue) -> None:
+    services.listing_update(listing=catalogue.govan, actor=None, city="Govan")
+
+    on_search = client.get(SEARCH, {"q": "govan"}).content.decode()
+    on_node = client.get(catalogue.glasgow.get_absolute_url()).content.decode()
+
+    (search_card,) = [card for card in result_cards(on_search) if "Govan Laser Studio" in card]
+    (node_card,) = [card for card in result_cards(on_node) if "Govan Laser Studio" in card]
+    assert "<span>Govan, United Kingdom</span><span>Glasgow</span>" in search_card
+    assert "<span>Glasgow</span>" not in node_card
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
