@@ -33,6 +33,7 @@ from badges.services.issuers import badge_class_update
 from directory.models import Listing, ListingKind
 from makeworks.lib.api.base import HasCredentials, PublicCacheMixin, actor
 from makeworks.lib.api.errors import error_responses
+from makeworks.lib.api.parameters import BADGE_CLASS_ID
 
 TAG = "Badges"
 BADGE_CLASS_EXAMPLE = {
@@ -167,15 +168,7 @@ class IssuerBadgeClassesView(PublicCacheMixin, generics.ListCreateAPIView):
         tags=[TAG],
         summary="A badge class",
         description="One achievement; its Open Badges JSON-LD document is at `document_url`.",
-        parameters=[
-            OpenApiParameter(
-                "public_id",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                description="The badge class's public id.",
-                examples=[OpenApiExample("id", value="q3dFq0c2rJ7gmRz2sUd2nA")],
-            )
-        ],
+        parameters=[BADGE_CLASS_ID],
         responses={200: BadgeClassSerializer, **error_responses(404, 429)},
     )
 )
@@ -242,13 +235,6 @@ GIVE_EXAMPLE = {
     "accepted_as": "Hn4cW7yUe0bQ2sLk9Xa1Pg",
     "comment": "Their induction covers everything ours does; holders may use our laser.",
 }
-BADGE_CLASS_ID = OpenApiParameter(
-    "public_id",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="The badge class's public id.",
-    examples=[OpenApiExample("id", value="q3dFq0c2rJ7gmRz2sUd2nA")],
-)
 ENDORSEMENT_ID = OpenApiParameter(
     "public_id",
     OpenApiTypes.STR,

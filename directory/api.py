@@ -33,7 +33,7 @@ from directory.serializers import (
 )
 from makeworks.lib.api.base import IdCursorPagination, PublicCacheMixin
 from makeworks.lib.api.errors import PageNotFound, error_responses
-from makeworks.lib.api.parameters import near_parameters
+from makeworks.lib.api.parameters import near_parameters, page_parameters
 
 TAG = "Directory"
 SEARCH_PARAMS = ("q", "kind", "node", *TERM_PARAMS, "near", "radius", "sort", "page")
@@ -99,6 +99,12 @@ def _list_parameter(name: str, description: str, example: str) -> OpenApiParamet
 
 
 class ListingSearchView(PublicCacheMixin, generics.GenericAPIView):
+    """Not a django-filter FilterSet, unlike the plain lists: the search engine answers a page of hits with
+    facets, totals and a corrected query rather than a queryset to filter, and its parser (shared with the
+    search page) reports a list of messages rather than a form's errors per field. A FilterSet here would
+    filter nothing and only wrap the parser, so the parameters are described by hand, from the parser's
+    own limits."""
+
     serializer_class = SearchResultsSerializer
 
     @extend_schema(
@@ -144,18 +150,7 @@ class ListingSearchView(PublicCacheMixin, generics.GenericAPIView):
                 description="Default: relevance with words, distance with `near`, else name.",
                 examples=[OpenApiExample("sort", value="name")],
             ),
-            OpenApiParameter(
-                "page",
-                OpenApiTypes.INT,
-                description="Page number, from 1.",
-                examples=[OpenApiExample("page", value=1)],
-            ),
-            OpenApiParameter(
-                "page_size",
-                OpenApiTypes.INT,
-                description="Hits per page, 1 to 100 (default 20).",
-                examples=[OpenApiExample("page size", value=20)],
-            ),
+            *page_parameters(items="Hits", max_size=MAX_SEARCH_PAGE_SIZE),
         ],
         responses={200: SearchResultsSerializer, **error_responses(400, 404, 429)},
     )

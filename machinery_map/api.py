@@ -7,23 +7,20 @@ own issuer, or a signed-in person who may manage them. machinery_map.permissions
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from directory.models import Listing
-from directory.selectors import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
-from machinery_map import permissions, selectors, services
-from machinery_map.forms import MapFilterForm
-from machinery_map.models import HUB_KINDS, Equipment, EquipmentAccess, EquipmentType, ManufacturingProcess
+from machinery_map import permissions, services
+from machinery_map.filters import MachineFilter
+from machinery_map.models import HUB_KINDS, Equipment, EquipmentType, ManufacturingProcess
 from machinery_map.permissions import MachineAction
-from machinery_map.selectors import MapFilters
 from machinery_map.serializers import (
     EquipmentTypeSerializer,
     MachineDetailSerializer,
@@ -32,13 +29,11 @@ from machinery_map.serializers import (
     ManufacturingProcessSerializer,
 )
 from makeworks.lib.api.base import HasCredentials, IdCursorPagination, PublicCacheMixin, actor
-from makeworks.lib.api.errors import NON_FIELD, error_responses
+from makeworks.lib.api.errors import error_responses
+from makeworks.lib.api.filters import FormFilterBackend
 from makeworks.lib.api.grants import key_grant
-from makeworks.lib.api.parameters import near_parameters
 
 TAG = "Map of Machinery"
-# The query parameters of the /machines/ page that filter machines, by the same names.
-FILTER_PARAMS = ("type", "process", "material", "access", "min_bed", "min_volume", "near", "radius")
 # Relations the services take as objects rather than as fields.
 RELATIONS = ("equipment_type", "processes", "materials", "required_badge_classes")
 
@@ -152,24 +147,6 @@ def _machine_details() -> QuerySet[Equipment]:
     )
 
 
-def _filters(query: QueryDict) -> MapFilters:
-    """The map page's filters from the query string, checked by its own form: each parameter at fault
-    is named, with what is wrong with it."""
-    given = QueryDict(mutable=True)
-    for name in FILTER_PARAMS:
-        if name in query:
-            given.setlist(name, query.getlist(name))
-    form = MapFilterForm(given, choices=selectors.filter_choices())
-    if not form.is_valid():
-        raise ValidationError(
-            {
-                NON_FIELD if field == "__all__" else field: [str(message) for message in messages]
-                for field, messages in form.errors.items()
-            }
-        )
-    return form.filters()
-
-
 @extend_schema_view(
     get=extend_schema(
         tags=[TAG],
@@ -233,12 +210,6 @@ class ManufacturingProcessListView(PublicCacheMixin, generics.ListAPIView):
     queryset = ManufacturingProcess.objects.order_by("name", "id")
 
 
-def _slug_parameter(name: str, description: str, example: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        name, OpenApiTypes.STR, description=description, examples=[OpenApiExample(name, value=example)]
-    )
-
-
 @extend_schema_view(
     get=extend_schema(
         tags=[TAG],
@@ -248,34 +219,6 @@ def _slug_parameter(name: str, description: str, example: str) -> OpenApiParamet
             "parameters as the /machines/ page, in the order they were added, a page at a time (follow "
             "`next`). An unknown type, process, material or place is a 400 naming the parameter."
         ),
-        parameters=[
-            _slug_parameter("type", "An equipment type's slug; covers its narrower types.", "3d-printer"),
-            _slug_parameter("process", "A manufacturing process's slug.", "laser-cutting"),
-            _slug_parameter("material", "A material's slug; covers its narrower materials.", "wood"),
-            OpenApiParameter(
-                "access",
-                OpenApiTypes.STR,
-                many=True,
-                enum=EquipmentAccess.values,
-                description="Who may use the machine; repeat for several.",
-                examples=[OpenApiExample("access", value=["open", "induction"])],
-            ),
-            OpenApiParameter(
-                "min_bed",
-                OpenApiTypes.INT,
-                description="Bed at least this large, in millimetres (1 to 100,000).",
-                examples=[OpenApiExample("bed", value=600)],
-            ),
-            OpenApiParameter(
-                "min_volume",
-                OpenApiTypes.NUMBER,
-                description="Build volume at least this large, in litres (up to three decimals).",
-                examples=[OpenApiExample("volume", value=5)],
-            ),
-            *near_parameters(
-                default_km=DEFAULT_RADIUS_KM, max_km=MAX_RADIUS_KM, near_note=": only hubs within `radius`"
-            ),
-        ],
         responses={200: MachineListSerializer(many=True), **error_responses(400, 429)},
         examples=[OpenApiExample("a machine", value=MACHINE_EXAMPLE, response_only=True)],
     )
@@ -283,12 +226,11 @@ def _slug_parameter(name: str, description: str, example: str) -> OpenApiParamet
 class MachineListView(PublicCacheMixin, generics.ListAPIView):
     serializer_class = MachineListSerializer
     pagination_class = IdCursorPagination
+    filter_backends = [FormFilterBackend]
+    filterset_class = MachineFilter
 
     def get_queryset(self) -> QuerySet[Equipment]:
-        filters = _filters(self.request.query_params)
-        # The hub rules (published, a hub's kind, within the radius) are the map's own, asked of it alone.
-        hubs = selectors.matching_hubs(MapFilters(near=filters.near))
-        return _machines(selectors.matching_machines(filters).filter(hub__in=hubs.values("pk")))
+        return _machines(Equipment.objects.all())
 
 
 @extend_schema_view(

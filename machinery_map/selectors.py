@@ -146,11 +146,15 @@ def _material_ids(slugs: tuple[str, ...]) -> list[int]:
 
 
 def matching_machines(
-    filters: MapFilters, types: Iterable[EquipmentType] | None = None
+    filters: MapFilters,
+    types: Iterable[EquipmentType] | None = None,
+    *,
+    among: QuerySet[Equipment] | None = None,
 ) -> QuerySet[Equipment]:
     """Machines that satisfy every machine filter (not the place: that is the hub's). `types`: every
-    equipment type, when the caller has loaded them already."""
-    machines = Equipment.objects.all()
+    equipment type, when the caller has loaded them already; `among`: the machines to choose from (all,
+    by default), with whatever related rows the caller fetches alongside."""
+    machines = Equipment.objects.all() if among is None else among
     if filters.operational_only:
         machines = machines.filter(status=EquipmentStatus.OPERATIONAL)
     else:

@@ -13,7 +13,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,13 +28,13 @@ from makeworks.lib.api.base import (
     PublicCacheMixin,
     actor,
 )
-from makeworks.lib.api.errors import NON_FIELD, PayloadTooLarge, error_responses
+from makeworks.lib.api.errors import PayloadTooLarge, error_responses
+from makeworks.lib.api.filters import FormFilterBackend
 from makeworks.lib.api.idempotency import idempotent
-from makeworks.lib.api.parameters import near_parameters
+from makeworks.lib.api.parameters import BADGE_CLASS_ID, page_parameters
 from makeworks.lib.api.parsers import BoundedJSONParser
 from passport import permissions, selectors, services
-from passport.filters import IssuedAssertionFilter
-from passport.forms import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MakerSearchForm
+from passport.filters import IssuedAssertionFilter, MakerSearchFilter
 from passport.models import Assertion, Passport, VerificationType, Visibility
 from passport.serializers import (
     AssertionIssueSerializer,
@@ -144,13 +143,7 @@ class AssertionIssueView(generics.GenericAPIView):
             "API key with the `issue` scope made for the class's issuer (or a signed-in editor or owner)."
         ),
         parameters=[
-            OpenApiParameter(
-                "public_id",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                description="The badge class's public id.",
-                examples=[OpenApiExample("id", value="q3dFq0c2rJ7gmRz2sUd2nA")],
-            ),
+            BADGE_CLASS_ID,
             IDEMPOTENCY_HEADER,
         ],
         request=AssertionIssueSerializer,
@@ -363,11 +356,8 @@ class PassportDetailView(PublicCacheMixin, generics.GenericAPIView):
         )
 
 
-class PassportSearchView(PublicCacheMixin, generics.GenericAPIView):
-    serializer_class = PassportSearchHitSerializer
-    pagination_class = PagePagination
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[PASSPORT_TAG],
         operation_id="passports_search",
         summary="Find makers by skill",
@@ -377,50 +367,19 @@ class PassportSearchView(PublicCacheMixin, generics.GenericAPIView):
             "or of a badge class, optionally within a radius of a place, nearest first. Without "
             "parameters, every public passport by name."
         ),
-        parameters=[
-            OpenApiParameter(
-                "skill",
-                OpenApiTypes.STR,
-                description="A skill's name, code or URL, as badges are aligned to it (e.g. an ESCO skill).",
-                examples=[OpenApiExample("ESCO code", value="S8")],
-            ),
-            OpenApiParameter(
-                "badge",
-                OpenApiTypes.STR,
-                description="Only holders of a badge of this class (its public id).",
-                examples=[OpenApiExample("class", value="q3dFq0c2rJ7gmRz2sUd2nA")],
-            ),
-            *near_parameters(default_km=DEFAULT_RADIUS_KM, max_km=MAX_RADIUS_KM, whole_km=True),
-            OpenApiParameter(
-                "page",
-                OpenApiTypes.INT,
-                description="Page number, from 1.",
-                examples=[OpenApiExample("page", value=1)],
-            ),
-            OpenApiParameter(
-                "page_size",
-                OpenApiTypes.INT,
-                description="Passports per page, 1 to 100 (default 20).",
-                examples=[OpenApiExample("page size", value=20)],
-            ),
-        ],
+        parameters=page_parameters(items="Passports"),
         responses={200: PassportSearchHitSerializer(many=True), **error_responses(400, 404, 429)},
     )
-    def get(self, request: Request) -> Response:
-        form = MakerSearchForm(request.query_params)
-        if not form.is_valid():
-            raise ValidationError(
-                {
-                    NON_FIELD if field == "__all__" else field: [str(message) for message in messages]
-                    for field, messages in form.errors.items()
-                }
-            )
-        data = form.cleaned_data
-        search = selectors.MakerSearch(
-            skill=data["skill"].strip(), badge_class=data["badge"], near=data["place"]
-        )
-        page = self.paginate_queryset(selectors.maker_search(search))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+)
+class PassportSearchView(PublicCacheMixin, generics.ListAPIView):
+    serializer_class = PassportSearchHitSerializer
+    pagination_class = PagePagination
+    filter_backends = [FormFilterBackend]
+    filterset_class = MakerSearchFilter
+
+    def get_queryset(self) -> QuerySet[Passport]:
+        # Every passport: the search itself keeps to the public ones.
+        return Passport.objects.all()
 
 
 urlpatterns = [

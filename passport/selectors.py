@@ -475,11 +475,14 @@ class MakerSearch:
     near: Near | None = None
 
 
-def maker_search(search: MakerSearch, *, now: datetime | None = None) -> QuerySet[Passport]:
+def maker_search(
+    search: MakerSearch, *, now: datetime | None = None, among: QuerySet[Passport] | None = None
+) -> QuerySet[Passport]:
     """Public passports showing a public, standing badge aligned to the skill or of the badge class,
-    optionally near a place: one query, nearest first when a place is given, else by name."""
+    optionally near a place: one query, nearest first when a place is given, else by name. `among`: the
+    passports to choose from (all, by default); only the public ones among them are ever found."""
     now = now or timezone.now()
-    passports = Passport.objects.filter(visibility=Visibility.PUBLIC)
+    passports = (Passport.objects.all() if among is None else among).filter(visibility=Visibility.PUBLIC)
     if search.skill or search.badge_class:
         class_ids = set(badge_class_ids_aligned_to(search.skill)) if search.skill else None
         if search.badge_class is not None:

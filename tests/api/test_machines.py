@@ -169,6 +169,24 @@ def test_bad_filter_parameters_are_400_naming_each(db: None, client_api: APIClie
     assert "castle" in body["fields"]["type"][0]
 
 
+def test_a_place_quoting_a_percent_sign_is_a_400_naming_near_not_a_500(
+    db: None, client_api: APIClient
+) -> None:
+    answer = client_api.get("/api/v1/machines/?near=50%25&min_bed=abc")
+
+    assert answer.status_code == 400
+    assert answer.json()["fields"] == {
+        "min_bed": ["Enter a whole number."],
+        "near": ["We could not find the place “50%”. Try a city name or coordinates like 55.86,-4.25."],
+    }
+
+
+def test_the_map_pages_page_number_is_no_parameter_of_the_list_which_pages_by_cursor(
+    glasgow_and_edinburgh: dict[str, Equipment], client_api: APIClient
+) -> None:
+    assert listed(client_api, "?page=lots") == listed(client_api) != set()
+
+
 @pytest.mark.parametrize(
     "url",
     ["/api/v1/machines/?page_size={}", "/api/v1/machines/?type=laser-cutter&near=55.86,-4.25&page_size={}",

@@ -264,6 +264,19 @@ def test_bad_search_parameters_are_a_400_naming_each_one(db: None, client_api: A
     assert client_api.get("/api/v1/search/passports/?page=9").status_code == 404
 
 
+def test_a_bad_search_keeps_the_forms_own_messages_under_each_parameters_name(
+    db: None, client_api: APIClient
+) -> None:
+    answer = client_api.get(f"/api/v1/search/passports/?skill={'s' * 301}&near=50%25&radius=1.5")
+
+    assert answer.status_code == 400
+    assert answer.json()["fields"] == {
+        "skill": ["Ensure this value has at most 300 characters (it has 301)."],
+        "radius": ["Enter a whole number."],
+        "near": ["We do not know a place called “50%”."],
+    }
+
+
 @pytest.mark.parametrize("url", ["/api/v1/passports/", "/api/v1/search/passports/?skill=S8"])
 def test_a_page_of_passports_takes_the_same_queries_whatever_its_size(
     aligned_class: BadgeClass, client_api: APIClient, url: str

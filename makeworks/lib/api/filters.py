@@ -8,8 +8,17 @@ from typing import Any, ClassVar
 
 import django_filters
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiExample
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, extend_schema_field
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from makeworks.lib.api.parameters import near_description, radius_description
 
 # DRF's spellings of true, false and "no filter", which the API accepted before its filters moved here.
 TRUE_TEXTS = frozenset({"t", "y", "yes", "true", "on", "1"})
@@ -58,3 +67,59 @@ class ApiFilterSet(django_filters.FilterSet):
     drf-spectacular's django-filter support has no place for."""
 
     examples: ClassVar[dict[str, OpenApiExample]] = {}
+
+
+class FormFilterSet(ApiFilterSet):
+    """A search by the parameters of a domain's own form, the one its HTML page reads (`Meta.form`), so the
+    API and the page validate alike, with the same messages. The declared filters describe the parameters
+    to the OpenAPI document and name those the form is given (a page-only field such as the map's `page`
+    stays out, as the API pages by cursor); they never build form fields of their own. Subclasses turn the
+    valid form into the domain's selector call in `filter_queryset`."""
+
+    def form_kwargs(self) -> dict[str, Any]:
+        """What the form takes besides the data (the map's form takes its choices)."""
+        return {}
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            given = QueryDict(mutable=True)
+            for name in self.base_filters:
+                if name in self.data:
+                    given.setlist(name, self.data.getlist(name))
+            form = self._meta.form(given if self.is_bound else None, **self.form_kwargs())
+            if unread := set(self.base_filters) - set(form.fields):
+                raise ImproperlyConfigured(f"{type(form).__name__} reads no {', '.join(sorted(unread))}")
+            self._form = form
+        return self._form
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        raise NotImplementedError
+
+
+class FormFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend, answering a bad parameter with each form message as the form words it.
+    django-filter's own translation formats every message again with its params, which turns a message
+    quoting the visitor's text ("We could not find the place “50%”") into a 500."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise ValidationError(
+                {name: [str(message) for message in messages] for name, messages in filterset.errors.items()}
+            )
+        filtered: QuerySet[Any] = filterset.qs
+        return filtered
+
+
+def near_filter(*, near_note: str = "") -> django_filters.CharFilter:
+    """`near`, a place, described as near_parameters describes it."""
+    return django_filters.CharFilter(help_text=near_description(near_note))
+
+
+def radius_filter(*, default_km: float, max_km: float, whole_km: bool = False) -> django_filters.NumberFilter:
+    """`radius`, kilometres around `near`: a number, or a whole number when `whole_km`."""
+    radius = django_filters.NumberFilter(help_text=radius_description(default_km=default_km, max_km=max_km))
+    return extend_schema_field(OpenApiTypes.INT if whole_km else OpenApiTypes.NUMBER)(radius)
