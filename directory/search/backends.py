@@ -3,8 +3,8 @@ filters, facets, distance and paging are the engine's, shared by both.
 
 PostgreSQL: a weighted tsvector stored on the listing (GIN index), a text search configuration that
 unaccents and stems, ts_rank for relevance, pg_trgm for near words.
-SQLite: an FTS5 table (porter stemming, diacritics removed) ranked by bm25, and an FTS5 trigram table
-for near words.
+SQLite: an FTS5 table (porter stemming, diacritics removed) ranked by bm25, two narrower FTS5 tables
+(the names; the sample), and an FTS5 trigram table for near words.
 """
 
 from collections.abc import Collection, Sequence
@@ -24,6 +24,11 @@ INDEX_CHUNK = 5000
 # Search entries fall into this many buckets (listing id modulo 256), for counting facets on a sample:
 # fine enough that one bucket of a million listings is a sample of about 4,000.
 SAMPLE_BUCKETS = 256
+# The first 16 buckets also have a full-text index of their own (an FTS5 table on SQLite, a partial GIN
+# index on PostgreSQL), so a count on a sample reads a sixteenth of a word's posting list: for a word in
+# most listings that list is the whole catalogue, and reading it would make the estimate cost as much as
+# an exact count.
+SAMPLE_INDEX_BUCKETS = 16
 
 
 # The text each search field covers: the name alone ("name"), the name with the listing's terms, what it
@@ -202,8 +207,9 @@ class PostgresBackend:
     def text_condition(
         self, query_words: Sequence[str], *, fields: str, sample_buckets: int = SAMPLE_BUCKETS
     ) -> TextMatch:
-        # Inline, so the planner chooses between GIN and walking another index, and combines GIN with
-        # the index on `sample` when counting on a sample.
+        # Inline, so the planner chooses between GIN and walking another index. Counting on a sample, the
+        # engine's `e.sample < k` (k at most SAMPLE_INDEX_BUCKETS) lets it read the partial GIN index of
+        # the sample (migration 0008) instead of the word's posting list over every listing.
         return TextMatch(f"{PG_COLUMNS[fields]} @@ {TSQUERY}", list(query_words))
 
     def newest_first(self, query_words: Sequence[str], *, fields: str, excluding: str) -> Source:
@@ -293,13 +299,18 @@ class SqliteBackend:
         return [f'"{word}"' if word in whole_words else f'"{word}"*' for word in query_words]
 
     def ranking(self, query_words: Sequence[str], *, fields: str) -> Ranking:
-        # bm25 exists only inside FTS5, so the ranked matches come as a CTE for the engine to join.
+        # bm25 exists only inside FTS5, so the ranked matches come as a CTE for the engine to join. The
+        # names have a table of their own: a column filter on the whole index would read the word's
+        # positions in every listing that has it anywhere, most of the catalogue for a common word.
+        if fields == "name":
+            table, expression = "directory_listing_fts_name", " AND ".join(query_words)
+        else:
+            table, expression = "directory_listing_fts", _fts_expression(query_words, fields)
         return Ranking(
             cte=TextMatch(
-                "matched(id, rank) AS MATERIALIZED (SELECT rowid, "
-                "bm25(directory_listing_fts, 10.0, 4.0, 2.0, 1.0) "
-                "FROM directory_listing_fts WHERE directory_listing_fts MATCH %s)",
-                [_fts_expression(query_words, fields)],
+                f"matched(id, rank) AS MATERIALIZED (SELECT rowid, bm25({table}) FROM {table} "
+                f"WHERE {table} MATCH %s)",
+                [expression],
             )
         )
 
@@ -310,9 +321,13 @@ class SqliteBackend:
         sample, params = (
             ("AND rowid %% 256 < %s", [sample_buckets]) if sample_buckets < SAMPLE_BUCKETS else ("", [])
         )
+        table = (
+            "directory_listing_fts_sample"
+            if sample_buckets <= SAMPLE_INDEX_BUCKETS and fields == "all"
+            else "directory_listing_fts"
+        )
         return TextMatch(
-            "e.listing_id IN "
-            f"(SELECT rowid FROM directory_listing_fts WHERE directory_listing_fts MATCH %s {sample})",
+            f"e.listing_id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s {sample})",
             [_fts_expression(query_words, fields), *params],
         )
 
@@ -346,9 +361,9 @@ class SqliteBackend:
 
     def name_prefix_match(self, prefix: str) -> TextMatch:
         return TextMatch(
-            "matched(id, rank) AS (SELECT rowid, 0 FROM directory_listing_fts "
-            "WHERE directory_listing_fts MATCH %s)",
-            [f'name : "{prefix}"*'],
+            "matched(id, rank) AS (SELECT rowid, 0 FROM directory_listing_fts_name "
+            "WHERE directory_listing_fts_name MATCH %s)",
+            [f'"{prefix}"*'],
         )
 
     def write_index(self, listing_ids: Sequence[int], term_text: dict[int, str]) -> None:
@@ -370,6 +385,18 @@ class SqliteBackend:
                     """,
                     [*values_params, *chunk],
                 )
+                rowids = f"rowid IN ({', '.join(['%s'] * len(chunk))})"
+                cursor.execute(
+                    "INSERT INTO directory_listing_fts_name (rowid, name) "
+                    f"SELECT rowid, name FROM directory_listing_fts WHERE {rowids}",
+                    list(chunk),
+                )
+                cursor.execute(
+                    "INSERT INTO directory_listing_fts_sample (rowid, name, terms, body, description) "
+                    "SELECT rowid, name, terms, body, description FROM directory_listing_fts "
+                    f"WHERE {rowids} AND rowid %% 256 < {SAMPLE_INDEX_BUCKETS}",
+                    list(chunk),
+                )
                 _add_vocabulary(_vocabulary_rows(chunk, term_text))
 
     def remove_from_index(self, listing_ids: Sequence[int]) -> None:
@@ -380,7 +407,7 @@ class SqliteBackend:
     @staticmethod
     def _delete(cursor: Any, chunk: Sequence[int]) -> None:
         placeholders = ", ".join(["%s"] * len(chunk))
-        # The trigger on directory_searchentry removes the full-text rows too.
+        # The trigger on directory_searchentry removes the rows of every full-text table too.
         cursor.execute(f"DELETE FROM directory_searchentry WHERE listing_id IN ({placeholders})", list(chunk))
 
     def is_known_word(self, word: str) -> bool:

@@ -2,11 +2,13 @@
 PostgreSQL (tsvector + pg_trgm): both back ends must give the same answers."""
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from directory import services
 from directory.models import Listing, ListingKind, ListingStatus, Vocabulary
 from directory.search import SearchParamsError, engine, parse_search_params, search_listings, suggest
+from directory.search.backends import SAMPLE_BUCKETS, SAMPLE_INDEX_BUCKETS, current_backend
 from tests.factories import ListingFactory, NodeFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
@@ -293,3 +295,39 @@ def test_a_deleted_term_no_longer_finds_the_listings_it_tagged(catalogue):
     assert names(run("q=farine")) == ["Boulangerie Crème Brûlée"]
     services.term_delete(term=flour)
     assert names(run("q=farine")) == []
+
+
+def sampled_hits(word: str, buckets: int) -> set[int]:
+    """The listings a count on the first `buckets` sample buckets matches for `word`, as the engine asks."""
+    backend = current_backend()
+    text = backend.text_condition(
+        backend.prepare([word], whole_words={word}), fields="all", sample_buckets=buckets
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.listing_id FROM directory_searchentry e WHERE {text.sql} AND e.sample < %s",  # noqa: S608
+            [*text.params, buckets],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_count_on_a_sample_finds_exactly_the_matching_listings_of_its_buckets_as_listings_change():
+    node = NodeFactory.create(slug="sampled")
+    walnut = TermFactory.create(name="Walnut", slug="walnut")
+    listings = [
+        Listing(name=f"Maker {n:03d}", slug=f"sampled-{n}", kind=ListingKind.FABRICATOR, node=node,
+                status=ListingStatus.PUBLISHED)
+        for n in range(600)
+    ]  # fmt: skip
+    services.listings_bulk_create(listings=listings, terms=[[walnut.pk] if n % 3 else [] for n in range(600)])
+    carrying = set(Listing.objects.filter(terms=walnut).values_list("pk", flat=True))
+    # A listing of the sample that stops carrying the word, and one that is deleted.
+    first_bucket = sorted(pk for pk in carrying if pk % SAMPLE_BUCKETS < 5)
+    services.listing_update(listing=Listing.objects.get(pk=first_bucket[0]), terms=[], actor=None)
+    services.listing_delete(listing=Listing.objects.get(pk=first_bucket[1]), actor=None)
+    carrying -= set(first_bucket[:2])
+
+    for buckets in (1, 5, SAMPLE_INDEX_BUCKETS, SAMPLE_INDEX_BUCKETS + 1, SAMPLE_BUCKETS):
+        expected = {pk for pk in carrying if pk % SAMPLE_BUCKETS < buckets}
+        assert sampled_hits("walnut", buckets) == expected, buckets
+    assert len(first_bucket) > 2  # the edits above really touched the sample's own index
