@@ -20,6 +20,7 @@ from pytest_django.fixtures import Settings
 from badges import selectors as badge_selectors
 from badges import services as badge_services
 from badges.models import IssuerMembership, SigningKey, SigningKeyStatus
+from directory import services as directory_services
 from directory.models import Listing
 from machinery_map.models import Equipment
 from machinery_map.seeding import taxonomy_seed
@@ -58,10 +59,12 @@ def world(site: str, settings: Settings) -> World:
     # Badge pages show images by their absolute ids, which must point at the live server.
     settings.SITE_URL = site
     catalogue = build_catalogue()
+    # A name that is one long word, as German compounds are, in every list of listings.
+    directory_services.listing_update(
+        listing=catalogue.kelvin, actor=None, name="Holzbearbeitungswerkstattgenossenschaft Kelvin"
+    )
     hubs = build_hubs()
     owner = person(OWNER)
-    owner.first_name, owner.last_name = "Dorothy", "Featherstonehaugh-Montmorency"
-    owner.save()
     badge_services.issuer_member_add(issuer=hubs.a.issuer, user=owner, role="owner", actor=None)
     catalogue.clyde.owners.add(owner)
     catalogue.glasgow.curators.add(owner)
@@ -72,7 +75,8 @@ def world(site: str, settings: Settings) -> World:
     passport = passport_update(
         passport=passport,
         handle=passport.handle,
-        display_name="Dorothy Featherstonehaugh-Montmorency",
+        # The name a new passport starts with, its handle: one long word in the heading.
+        display_name=passport.display_name,
         bio="Furniture maker and **laser** tutor.",
         location="Glasgow",
         visibility=Visibility.PUBLIC,
