@@ -325,9 +325,30 @@ def test_the_phone_menu_is_closed_until_tapped_then_shows_every_link(page: Page,
     page.goto("/fr/")
 
     menu = page.get_by_role("navigation", name="Principale")
-    expect(menu.get_by_role("link", name="Chercher")).to_be_hidden()
+    expect(menu.get_by_role("link", name="Rechercher")).to_be_hidden()
     page.get_by_text("Menu", exact=True).click()
 
     expect(menu.get_by_role("link", name="Console")).to_be_visible()
     expect(menu.get_by_role("link", name=re.compile("Se déconnecter"))).to_be_visible()
     assert too_wide(page) is None
+
+
+def test_without_javascript_the_phone_menu_still_opens(page_without_javascript: Page) -> None:
+    page = page_without_javascript
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+
+    expect(page.get_by_role("link", name="Sign in")).to_be_hidden()
+    page.get_by_text("Menu", exact=True).click()
+
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("button", name="Change language")).to_be_visible()
+
+
+def test_a_wide_screen_shows_every_link_and_no_menu_toggle(page: Page) -> None:
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/fr/")
+
+    expect(page.get_by_text("Menu", exact=True)).to_be_hidden()
+    expect(page.get_by_role("link", name="Rechercher")).to_be_visible()
+    expect(page.get_by_role("link", name="S’inscrire")).to_be_visible()
