@@ -21,9 +21,9 @@ from directory.models import (
     ListingPhoto,
     ListingStatus,
     Node,
-    Place,
     Term,
 )
+from directory.services.places import place_record, place_record_city
 from makeworks.lib.actors import Actor
 from makeworks.lib.images import PHOTO, image_intake, image_thumbnail, stored_image_reencoded
 from makeworks.lib.text import fold
@@ -328,24 +328,6 @@ def term_delete(*, term: Term) -> None:
     listing_ids = _listings_carrying(term)
     term.delete()
     search.index_listings(listing_ids)
-
-
-def place_record(*, name: str, country: str, latitude: float, longitude: float) -> Place:
-    """Add a name to the gazetteer; the first coordinates given for a name stay its centre."""
-    place, _created = Place.objects.get_or_create(
-        key=fold(name), country=country, defaults={"name": name, "latitude": latitude, "longitude": longitude}
-    )
-    return place
-
-
-def place_record_city(*, listing: Listing) -> None:
-    if listing.city and listing.latitude is not None and listing.longitude is not None:
-        place_record(
-            name=listing.city,
-            country=str(listing.country or ""),
-            latitude=listing.latitude,
-            longitude=listing.longitude,
-        )
 
 
 def listing_indexing_batched() -> AbstractContextManager[None]:
