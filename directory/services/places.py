@@ -1,8 +1,10 @@
 """Writes to the gazetteer: the towns of listings and nodes, and towns edited by hand. The world's towns
 are loaded by a migration (directory/gazetteer.py)."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from directory import search
 from directory.models import Listing, Place, PlaceName
 from makeworks.lib.text import fold
 
@@ -27,6 +29,18 @@ def place_record(*, name: str, country: str, latitude: float, longitude: float) 
     place = Place.objects.create(name=name, country=country, latitude=latitude, longitude=longitude)
     PlaceName.objects.create(place=place, key=key, main=True)
     return place
+
+
+def place_listing(*, listing: Listing) -> None:
+    """Give a listing whose town was typed without coordinates the town's centre, or refuse the town, so
+    no listing is stored with a town that "near" cannot find it by. Coordinates typed stay as they are."""
+    if (listing.latitude is not None and listing.longitude is not None) or not listing.city.strip():
+        return
+    city = " ".join(listing.city.split())
+    near = search.resolve_near(f"{city}, {listing.country}" if listing.country else city, 1.0)
+    if near is None:
+        raise ValidationError({"city": [search.unplaced_message(city)]})
+    listing.latitude, listing.longitude = near.latitude, near.longitude
 
 
 def place_record_city(*, listing: Listing) -> None:

@@ -1,17 +1,20 @@
 """The world gazetteer: GeoNames' towns, found by any of their names, accents and capitals aside."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from directory import services
 from directory.gazetteer import namesakes, world_load
-from directory.models import Place
+from directory.models import Listing, Place
 from directory.search import SearchParamsError, parse_search_params, resolve_near
 from directory.services import place_record
+from directory.services.opendata.importing import listings_import
 from passport.services.passports import passport_ensure, passport_update
-from tests.factories import ListingFactory, UserFactory
+from tests.factories import ListingFactory, NodeFactory, UserFactory
 
 
 @pytest.fixture
@@ -142,3 +145,59 @@ def test_the_search_page_names_the_town_it_searched_around_and_its_namesakes(
     assert "Within 25 km of Paris, France." in page
     assert "Did you mean another?" in page
     assert '<a href="?near=Paris%2C+US&amp;radius=25">Paris, United States of America</a>' in page
+
+
+def test_a_listing_whose_town_is_typed_without_coordinates_is_placed_at_its_centre(world: None) -> None:
+    listing = ListingFactory.create(city="Edinburgh", country="GB", latitude=None, longitude=None)
+
+    assert listing.latitude == pytest.approx(55.95, abs=0.05)
+    assert listing.longitude == pytest.approx(-3.19, abs=0.05)
+
+
+def test_a_listing_whose_town_cannot_be_placed_is_refused_under_its_town(world: None) -> None:
+    with pytest.raises(ValidationError) as refused:
+        ListingFactory(city="Narnia", country="GB", latitude=None, longitude=None)
+
+    assert refused.value.message_dict["city"] == [
+        "We could not find the place “Narnia”. Try a city name or coordinates like 55.86,-4.25."
+    ]
+    assert not Listing.objects.exists()
+
+
+def test_coordinates_typed_for_a_listing_stay_whatever_its_town(world: None) -> None:
+    listing = ListingFactory.create(city="Narnia", country="GB", latitude=55.0, longitude=-3.0)
+
+    services.listing_update(listing=listing, actor=None, city="Edinburgh")
+
+    listing.refresh_from_db()
+    assert (listing.latitude, listing.longitude) == (55.0, -3.0)
+
+
+def test_a_passport_location_that_cannot_be_placed_is_refused_under_the_location(
+    world: None, client: Client
+) -> None:
+    user = UserFactory.create()
+    passport = passport_ensure(user=user)
+    client.force_login(user)
+
+    page = client.post(
+        "/passport/edit/",
+        {"display_name": "Ada", "handle": "ada", "visibility": "private", "location": "Narnia"},
+    ).content.decode()
+
+    assert "We could not find the place “Narnia”." in page
+    passport.refresh_from_db()
+    assert passport.location == ""
+    assert passport.latitude is None
+
+
+def test_an_imported_row_whose_town_cannot_be_placed_is_named_and_nothing_is_written(world: None) -> None:
+    node = NodeFactory.create()
+    data = "name,kind,city,country\nForge One,fabricator,Edinburgh,GB\nForge Two,fabricator,Narnia,GB\n"
+
+    report = listings_import(data=data.encode(), node=node)
+
+    assert [(problem.line, problem.message) for problem in report.errors] == [
+        (3, "city: We could not find the place “Narnia”. Try a city name or coordinates like 55.86,-4.25.")
+    ]
+    assert not Listing.objects.exists()
