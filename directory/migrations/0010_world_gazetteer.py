@@ -17,7 +17,7 @@ def unload(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("directory", "0008_place_names"),
+        ("directory", "0009_place_names"),
     ]
 
     operations = [
