@@ -19,7 +19,6 @@ from directory.models import Listing, ListingPhoto, ListingStatus, Node, Place, 
 from directory.views import opendata
 from makeworks.lib.admin import HttpsUrlsAdmin
 from makeworks.lib.images import image_intake
-from makeworks.lib.text import fold
 
 
 @admin.register(Node)
@@ -195,12 +194,11 @@ class ListingAdmin(HttpsUrlsAdmin):
 
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "latitude", "longitude"]
+    list_display = ["name", "country", "population", "latitude", "longitude"]
     list_filter = ["country"]
-    search_fields = ["name", "key"]
-    exclude = ["key"]
+    search_fields = ["name", "names__key"]
+    readonly_fields = ["geonames_id"]
 
     def save_model(self, request: HttpRequest, obj: Place, form: ModelForm, change: bool) -> None:
-        # The key is what "near" looks names up by, so it always follows the name.
-        obj.key = fold(obj.name)
-        super().save_model(request, obj, form, change)
+        # The key of its name is what "near" looks it up by, so it always follows the name.
+        services.place_save(place=obj)

@@ -381,21 +381,40 @@ class ListingPhoto(models.Model):
 
 
 class Place(models.Model):
-    """The local gazetteer: names a visitor may type in "near", resolved without any online service."""
+    """A town of the gazetteer that "near" resolves without any online service: the world's towns from
+    GeoNames (loaded by a migration, see directory/gazetteer.py) and the towns of listings and nodes."""
 
     name = NameField(max_length=120)
-    # Case- and accent-folded name, so "yaounde" finds "Yaoundé".
-    key = models.CharField(max_length=120, db_index=True)
     country = CountryField(blank=True)
     latitude = models.FloatField()
     longitude = models.FloatField()
+    # GeoNames' count; 0 for a town recorded from a listing. A name several towns share means the most
+    # populous unless the visitor names the country.
+    population = models.PositiveBigIntegerField(default=0)
+    geonames_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["key", "country"], name="place_unique_key_country")]
 
     def __str__(self) -> str:
         return self.name
+
+
+class PlaceName(models.Model):
+    """One way of writing a town's name ("Köln", "Cologne", "Colonia"), case- and accent-folded, so a
+    typed name is found by one indexed look-up whatever its language or accents."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names")
+    key = models.CharField(max_length=200)
+    # The town's own name (GeoNames' main one): ahead of towns that merely have it as another name.
+    main = models.BooleanField(default=False)
+
+    class Meta:
+        # Its index, key first, is the look-up's.
+        constraints = [models.UniqueConstraint(fields=["key", "place"], name="placename_unique_key_place")]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class SearchWord(models.Model):

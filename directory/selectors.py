@@ -32,7 +32,7 @@ from directory.search import ListingHit, SearchParams, SearchResults, listing_hi
 from directory.search.params import DEFAULT_RADIUS_KM as DEFAULT_RADIUS_KM
 from directory.search.params import MAX_QUERY_LENGTH as MAX_QUERY_LENGTH
 from directory.search.params import MAX_RADIUS_KM as MAX_RADIUS_KM
-from directory.search.params import resolve_near
+from directory.search.params import resolve_near, unplaced_message
 from makeworks.lib.geo import Near, squared_km, within_radius
 from makeworks.lib.video import Video, parse_video
 
@@ -45,6 +45,12 @@ def near_place(text: str, radius_km: float) -> Near | None:
     geocoder; None when it is unknown. The machine and maker searches find places as the catalogue's does,
     within the same bounds (DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MAX_QUERY_LENGTH, re-exported above)."""
     return resolve_near(text, radius_km)
+
+
+def near_place_refusal(text: str) -> str:
+    """What to tell a visitor whose typed place near_place() could not find (a postcode gets its own
+    words), so every place field refuses alike."""
+    return unplaced_message(text)
 
 
 @dataclass(frozen=True)

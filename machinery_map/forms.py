@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy
 
 from badges.models import BadgeClass
 from directory.models import Term, Vocabulary
-from directory.selectors import DEFAULT_RADIUS_KM, MAX_QUERY_LENGTH, MAX_RADIUS_KM, near_place
+from directory.selectors import (
+    DEFAULT_RADIUS_KM,
+    MAX_QUERY_LENGTH,
+    MAX_RADIUS_KM,
+    near_place,
+    near_place_refusal,
+)
 from machinery_map.models import Equipment, EquipmentType, ManufacturingProcess
 from machinery_map.selectors import FilterChoices, MapFilters
 from makeworks.lib.geo import Near
@@ -63,14 +69,7 @@ class MapFilterForm(forms.Form):
         if text:
             place = near_place(text, cleaned.get("radius") or DEFAULT_RADIUS_KM)
             if place is None:
-                self.add_error(
-                    "near",
-                    _(
-                        "We could not find the place “%(place)s”. "
-                        "Try a city name or coordinates like 55.86,-4.25."
-                    )
-                    % {"place": text},
-                )
+                self.add_error("near", near_place_refusal(text))
             cleaned["near_place"] = place
         return cleaned
 
@@ -117,14 +116,7 @@ class CanIMakeForm(forms.Form):
         if text:
             place = near_place(text, cleaned.get("radius") or DEFAULT_RADIUS_KM)
             if place is None:
-                self.add_error(
-                    "near",
-                    _(
-                        "We could not find the place “%(place)s”. "
-                        "Try a city name or coordinates like 55.86,-4.25."
-                    )
-                    % {"place": text},
-                )
+                self.add_error("near", near_place_refusal(text))
             cleaned["near_place"] = place
         return cleaned
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass
 from directory.models import Listing, ListingStatus
-from directory.selectors import near_place
+from directory.selectors import near_place, near_place_refusal
 from makeworks.lib.geo import Near
 from passport.models import Visibility
 from passport.services.external_badges import MAX_IMAGE_BYTES
@@ -249,6 +249,6 @@ class MakerSearchForm(forms.Form):
         if near_text:
             place: Near | None = near_place(near_text, float(cleaned.get("radius") or DEFAULT_RADIUS_KM))
             if place is None:
-                self.add_error("near", _("We do not know a place called “%(place)s”.") % {"place": near_text})
+                self.add_error("near", near_place_refusal(near_text))
             cleaned["place"] = place
         return cleaned

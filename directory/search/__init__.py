@@ -12,7 +12,14 @@ from contextlib import contextmanager
 from directory.models import Listing
 from directory.search.backends import current_backend, term_texts
 from directory.search.engine import FacetValue, ListingHit, SearchResults, listing_hits, search_listings
-from directory.search.params import Near, SearchParams, SearchParamsError, parse_search_params, resolve_near
+from directory.search.params import (
+    Near,
+    SearchParams,
+    SearchParamsError,
+    parse_search_params,
+    resolve_near,
+    unplaced_message,
+)
 from directory.search.suggest import Suggestion, suggest
 
 __all__ = [
@@ -32,6 +39,7 @@ __all__ = [
     "search_listings",
     "suggest",
     "unindex_listings",
+    "unplaced_message",
 ]
 
 

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django_countries import countries
 
+from directory.gazetteer import namesakes
 from directory.models import ListingKind, Node, Place, Term, Vocabulary
-from makeworks.lib.geo import Near
+from makeworks.lib.geo import NamedPlace, Near
 from makeworks.lib.geocode import geocode
 from makeworks.lib.text import fold
 
@@ -25,10 +27,14 @@ DEFAULT_RADIUS_KM = 25.0
 MAX_FILTER_VALUES = 20
 PER_PAGE = 20
 MAX_PAGE = 10_000
+# Namesakes in other countries a page offers instead of the town it took a name to mean.
+MAX_ALTERNATIVES = 5
 
 Sort = Literal["relevance", "distance", "name", "newest"]
 SORTS: tuple[Sort, ...] = ("relevance", "distance", "name", "newest")
 TERM_PARAMS: tuple[str, ...] = tuple(v.value for v in Vocabulary)
+# "G1 1AA", "SW1A 1AA", "93200", "10115", "GA-123-4567": letters and digits with at least one digit.
+POSTCODE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9 -]{1,11}$")
 COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 
@@ -132,10 +138,7 @@ def parse_search_params(query: QueryDict, *, per_page: int = PER_PAGE) -> Search
     if near_text:
         near = resolve_near(near_text, radius)
         if near is None:
-            errors.append(
-                _("We could not find the place “%(place)s”. Try a city name or coordinates like 55.86,-4.25.")
-                % {"place": near_text}
-            )
+            errors.append(unplaced_message(near_text))
 
     sort_value = query.get("sort", "")
     sort: Sort | None = None
@@ -216,18 +219,43 @@ def resolve_near(text: str, radius_km: float) -> Near | None:
         if -90 <= latitude <= 90 and -180 <= longitude <= 180:
             return Near(latitude, longitude, radius_km, text)
         return None
-    name, _comma, country = text.partition(",")
-    places = Place.objects.filter(key=fold(name.strip()))
-    if country.strip():
-        places = places.filter(country__iexact=country.strip()[:2])
-    place = places.order_by("id").first()
-    if place is not None:
-        return Near(place.latitude, place.longitude, radius_km, text)
+    found_here = namesakes(text)
+    if found_here is not None:
+        town = found_here.chosen
+        return Near(
+            town.latitude,
+            town.longitude,
+            radius_km,
+            text,
+            place=_named(town),
+            alternatives=tuple(_named(other) for other in found_here.others[:MAX_ALTERNATIVES]),
+        )
     if settings.GEOCODER_URL:
         found = _geocode_cached(text)
         if found:
             return Near(found[0], found[1], radius_km, text)
     return None
+
+
+def unplaced_message(text: str) -> str:
+    """Why a typed place was refused, in words for the visitor: every place form says the same."""
+    if POSTCODE.match(text):
+        # No registry package ships postcodes for the countries we serve offline.
+        return _(
+            "We cannot place postcodes yet (“%(place)s”); type a town, or coordinates like 55.86,-4.25."
+        ) % {"place": text}
+    return _("We could not find the place “%(place)s”. Try a city name or coordinates like 55.86,-4.25.") % {
+        "place": text
+    }
+
+
+def _named(town: Place) -> NamedPlace:
+    return NamedPlace(
+        name=town.name,
+        country=str(town.country or ""),
+        country_name=str(countries.name(town.country)) if town.country else "",
+        population=town.population,
+    )
 
 
 def _geocode_cached(text: str) -> tuple[float, float] | None:

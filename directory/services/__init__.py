@@ -19,13 +19,12 @@ from directory.services.listings import (
     photo_add,
     photo_delete,
     photo_reencode,
-    place_record,
-    place_record_city,
     term_create,
     term_delete,
     term_save,
     unique_slug,
 )
+from directory.services.places import place_record, place_record_city, place_save
 
 __all__ = [
     "LISTING_FIELDS",
@@ -47,6 +46,7 @@ __all__ = [
     "photo_reencode",
     "place_record",
     "place_record_city",
+    "place_save",
     "term_create",
     "term_delete",
     "term_save",

@@ -21,13 +21,15 @@ from directory.models import (
     ListingPhoto,
     ListingStatus,
     Node,
-    Place,
     Term,
 )
+from directory.services.places import place_listing, place_record, place_record_city
 from makeworks.lib.actors import Actor
 from makeworks.lib.images import PHOTO, image_intake, image_thumbnail, stored_image_reencoded
 from makeworks.lib.text import fold
 
+# A change to any of these places the listing again (or refuses its town).
+PLACING_FIELDS = frozenset({"city", "country", "latitude", "longitude"})
 MAX_PHOTO_BYTES = PHOTO.max_bytes
 MAX_PHOTO_PIXELS = PHOTO.max_pixels
 THUMBNAIL_SIZE = (480, 360)
@@ -85,6 +87,7 @@ def listing_create(
 ) -> Listing:
     _check_fields(fields)
     listing = Listing(name=name, kind=kind, slug=slug or unique_slug(model=Listing, text=name), **fields)
+    place_listing(listing=listing)
     listing.full_clean()
     listing.save()
     term_list = list(terms)
@@ -117,6 +120,8 @@ def listing_update(
     before = {field: _plain(getattr(listing, field)) for field in fields}
     for field, value in fields.items():
         setattr(listing, field, value)
+    if PLACING_FIELDS & set(fields):
+        place_listing(listing=listing)
     listing.full_clean()
     listing.save()
     changes: dict[str, Any] = {
@@ -328,24 +333,6 @@ def term_delete(*, term: Term) -> None:
     listing_ids = _listings_carrying(term)
     term.delete()
     search.index_listings(listing_ids)
-
-
-def place_record(*, name: str, country: str, latitude: float, longitude: float) -> Place:
-    """Add a name to the gazetteer; the first coordinates given for a name stay its centre."""
-    place, _created = Place.objects.get_or_create(
-        key=fold(name), country=country, defaults={"name": name, "latitude": latitude, "longitude": longitude}
-    )
-    return place
-
-
-def place_record_city(*, listing: Listing) -> None:
-    if listing.city and listing.latitude is not None and listing.longitude is not None:
-        place_record(
-            name=listing.city,
-            country=str(listing.country or ""),
-            latitude=listing.latitude,
-            longitude=listing.longitude,
-        )
 
 
 def listing_indexing_batched() -> AbstractContextManager[None]:

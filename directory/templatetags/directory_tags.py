@@ -17,6 +17,7 @@ from django_countries import countries
 
 from directory.models import Listing, Vocabulary
 from directory.search import FacetValue, ListingHit, SearchParams, SearchResults
+from makeworks.lib.geo import NamedPlace
 
 register = template.Library()
 
@@ -112,6 +113,12 @@ def facet_toggle_query(params: SearchParams, key: str, value: str) -> str:
 @register.simple_tag
 def page_query(params: SearchParams, page: int) -> str:
     return params.to_query_string(page=page if page > 1 else None)
+
+
+@register.simple_tag
+def near_query(params: SearchParams, place: NamedPlace) -> str:
+    """This search around another town of the same name ("Paris, US" rather than Paris, France)."""
+    return params.to_query_string(near=place.query, page=None)
 
 
 @register.simple_tag

@@ -15,13 +15,36 @@ KM_PER_DEGREE = 111.32
 
 
 @dataclass(frozen=True)
+class NamedPlace:
+    """A town a typed name was taken to mean, or could have meant, so a page can say which."""
+
+    name: str
+    country: str  # ISO code; empty when unknown
+    country_name: str
+    population: int
+
+    @property
+    def label(self) -> str:
+        """ "Paris, France", for reading."""
+        return f"{self.name}, {self.country_name}" if self.country_name else self.name
+
+    @property
+    def query(self) -> str:
+        """ "Paris, FR", what to type to get this town rather than a namesake."""
+        return f"{self.name}, {self.country}" if self.country else self.name
+
+
+@dataclass(frozen=True)
 class Near:
-    """A place to search around, as a visitor typed it (`label`), with the radius to search within."""
+    """A place to search around, as a visitor typed it (`label`), with the radius to search within; when
+    the gazetteer placed it, the town it used (`place`) and its namesakes elsewhere, most populous first."""
 
     latitude: float
     longitude: float
     radius_km: float
     label: str
+    place: NamedPlace | None = None
+    alternatives: tuple[NamedPlace, ...] = ()
 
 
 def km_per_degree_east(latitude: float) -> float:

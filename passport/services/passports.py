@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from directory.models import Listing
-from directory.selectors import near_place
+from directory.selectors import near_place, near_place_refusal
 from makeworks.lib.images import CleanImage, image_intake, stored_image_reencoded
 from makeworks.lib.text import fold
 from passport import selectors
@@ -106,7 +106,7 @@ def passport_update(
     photo: UploadedFile | None = None,
     remove_photo: bool = False,
 ) -> Passport:
-    """Change the profile; the location is placed on the map from the gazetteer when it knows it."""
+    """Change the profile; the location is placed on the map from the gazetteer, or refused."""
     handle = slugify(handle.strip())
     errors: dict[str, list[str]] = {}
     if not handle or len(handle) > HANDLE_MAX_LENGTH:
@@ -129,9 +129,12 @@ def passport_update(
             clean_photo = image_intake(photo, what=_("The photo"))
         except ValidationError as error:
             errors["photo"] = error.messages
+    # A location is placed on the map or refused: one stored unplaced would never be found by "near".
+    place = near_place(location.strip(), 1.0) if location.strip() else None
+    if location.strip() and place is None:
+        errors["location"] = [near_place_refusal(location.strip())]
     if errors:
         raise ValidationError(errors)
-    place = near_place(location, 1.0) if location.strip() else None
     passport.handle = handle
     passport.display_name = display_name.strip()
     passport.bio = bio.strip()

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from badges.models import BadgeClass, Issuer
 from badges.services.endorsements import endorsement_give
-from directory.models import Place
+from directory.services import place_record
 from passport import selectors, services
 from passport.forms import MakerSearchForm
 from passport.models import Assertion, Passport, Visibility
@@ -236,11 +236,7 @@ def test_search_near_a_place_gives_the_distance_nearest_first(
 ) -> None:
     for name, latitude, longitude in [("Glasgow", 55.8642, -4.2518), ("Paisley", 55.8466, -4.4236),
                                       ("Edinburgh", 55.9533, -3.1883)]:  # fmt: skip
-        Place.objects.update_or_create(
-            key=name.lower(),
-            country="GB",
-            defaults={"name": name, "latitude": latitude, "longitude": longitude},
-        )
+        place_record(name=name, country="GB", latitude=latitude, longitude=longitude)
     maker("Ada", location="Edinburgh", badges=((aligned_class, Visibility.PUBLIC),))
     maker("Grace", location="Paisley", badges=((aligned_class, Visibility.PUBLIC),))
 
@@ -252,14 +248,14 @@ def test_search_near_a_place_gives_the_distance_nearest_first(
 
 
 def test_bad_search_parameters_are_a_400_naming_each_one(db: None, client_api: APIClient) -> None:
-    answer = client_api.get("/api/v1/search/passports/?badge=no-such-class&near=Atlantis&radius=0")
+    answer = client_api.get("/api/v1/search/passports/?badge=no-such-class&near=Narnia&radius=0")
 
     assert answer.status_code == 400
     fields = answer.json()["fields"]
     assert fields["badge"] == ["No such badge class."]
     assert fields["radius"] == ["Ensure this value is greater than or equal to 1."]
-    assert client_api.get("/api/v1/search/passports/?near=Atlantis").json()["fields"] == {
-        "near": ["We do not know a place called “Atlantis”."]
+    assert client_api.get("/api/v1/search/passports/?near=Narnia").json()["fields"] == {
+        "near": ["We could not find the place “Narnia”. Try a city name or coordinates like 55.86,-4.25."]
     }
     assert client_api.get("/api/v1/search/passports/?page=9").status_code == 404
 
@@ -273,7 +269,7 @@ def test_a_bad_search_keeps_the_forms_own_messages_under_each_parameters_name(
     assert answer.json()["fields"] == {
         "skill": ["Ensure this value has at most 300 characters (it has 301)."],
         "radius": ["Enter a whole number."],
-        "near": ["We do not know a place called “50%”."],
+        "near": ["We could not find the place “50%”. Try a city name or coordinates like 55.86,-4.25."],
     }
 
 

@@ -112,10 +112,10 @@ def test_opening_a_listing_shows_its_details_map_and_video_facade(page: Page, ca
 
 def test_a_bad_search_shows_its_message_in_place(page: Page, catalogue: Catalogue) -> None:
     page.goto("/search/")
-    page.get_by_label("Near").fill("Atlantis")
+    page.get_by_label("Near").fill("Narnia")
     page.get_by_role("button", name="Search", exact=True).click()
 
-    expect(page.get_by_role("alert")).to_contain_text("We could not find the place “Atlantis”.")
+    expect(page.get_by_role("alert")).to_contain_text("We could not find the place “Narnia”.")
 
 
 def test_the_language_switcher_opens_the_french_page(page: Page, catalogue: Catalogue) -> None:

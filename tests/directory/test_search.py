@@ -127,8 +127,9 @@ def test_near_keeps_listings_within_the_radius_nearest_first(catalogue):
     results = run("near=Glasgow&radius=20")
     assert names(results) == ["Clyde Joinery", "Govan Pottery", "Paisley Timber"]
     distances = [hit.distance_km for hit in results.hits]
-    assert distances[0] == pytest.approx(0, abs=0.1)
-    assert distances[2] == pytest.approx(11.1, abs=0.5)
+    # GeoNames' centre of Glasgow lies some 400 m from the catalogue's.
+    assert distances[0] == pytest.approx(0, abs=0.5)
+    assert distances[2] == pytest.approx(11.1, abs=0.8)
 
 
 def test_near_accepts_coordinates_and_a_wider_radius(catalogue):
@@ -197,8 +198,8 @@ def test_a_query_of_only_stop_words_lists_everything(catalogue):
         ("page=abc", "The page number must be a whole number"),
         ("page=0", "The page number must be a whole number"),
         ("kind=spaceship", "is not a kind of listing we know"),
-        ("node=atlantis", "There is no node called “atlantis”."),
-        ("near=Atlantis", "We could not find the place “Atlantis”."),
+        ("node=narnia", "There is no node called “narnia”."),
+        ("near=Narnia", "We could not find the place “Narnia”."),
         ("sort=distance", "Sorting by distance needs a place"),
         ("sort=random", "is not a way to sort results"),
     ],

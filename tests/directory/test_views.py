@@ -196,7 +196,7 @@ def test_node_page_cards_leave_out_the_node_they_are_on(client: Client, catalogu
         ({"q": "x" * 10_000}, "Your search is 10000 characters long; please keep it under 200."),
         ({"page": "abc"}, "The page number must be a whole number from 1 to 10000."),
         ({"page": "0"}, "The page number must be a whole number from 1 to 10000."),
-        ({"near": "Atlantis"}, "We could not find the place “Atlantis”."),
+        ({"near": "Narnia"}, "We could not find the place “Narnia”."),
     ],
     ids=[
         "unknown-facet-value",
@@ -382,7 +382,7 @@ def test_node_page_shows_counts_by_kind_a_map_and_its_listings(client: Client, c
 
 
 def test_unknown_node_answers_404(client: Client, catalogue: Catalogue) -> None:
-    assert client.get(reverse("directory:node", kwargs={"slug": "atlantis"})).status_code == 404
+    assert client.get(reverse("directory:node", kwargs={"slug": "narnia"})).status_code == 404
 
 
 def test_french_search_page_is_in_french(client: Client, catalogue: Catalogue) -> None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from badges.models import BadgeClass, Issuer
 from badges.services.endorsements import endorsement_give
-from directory.models import Place
+from directory.services import place_record
 from passport import selectors, services
 from passport.models import Assertion, Passport, Visibility
 from passport.services.passports import passport_badge_show, passport_ensure, passport_update
@@ -171,9 +171,7 @@ def test_nobody_may_show_a_badge_that_is_not_theirs(
 def test_editing_places_the_member_from_the_gazetteer(
     client: Client, member: User, passport: Passport
 ) -> None:
-    Place.objects.update_or_create(
-        key="glasgow", country="GB", defaults={"name": "Glasgow", "latitude": 55.86, "longitude": -4.25}
-    )
+    glasgow = place_record(name="Glasgow", country="GB", latitude=55.86, longitude=-4.25)
     client.force_login(member)
 
     response = client.post(
@@ -190,7 +188,11 @@ def test_editing_places_the_member_from_the_gazetteer(
     )
 
     passport.refresh_from_db()
-    assert (passport.handle, passport.latitude, passport.longitude) == ("ada-makes", 55.86, -4.25)
+    assert (passport.handle, passport.latitude, passport.longitude) == (
+        "ada-makes",
+        glasgow.latitude,
+        glasgow.longitude,
+    )
     page = response.content.decode()
     assert "<em>engines</em>" in page
     assert "<script>alert(1)</script>" not in page

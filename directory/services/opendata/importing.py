@@ -34,6 +34,7 @@ from directory.services.opendata.formats import (
     TRUE_WORDS,
     list_split,
 )
+from directory.services.places import place_listing
 from makeworks.lib.spreadsheet import cell_restore
 
 
@@ -330,13 +331,18 @@ def _row_plan(
         candidate = Listing(**fields)
     # Columns found wrong already are not checked twice; a new row without a slug gets one when written.
     exclude = problems.columns | ({"slug"} if not candidate.slug else set())
-    try:
+    for check in (
+        # A town without coordinates must be one the gazetteer places, as the write will require.
+        lambda: place_listing(listing=candidate),
         # Matching settled whether the slug and external id are free, so those queries are not repeated.
-        candidate.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                problems.add(name, message)
+        lambda: candidate.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    problems.add(name, message)
     if problems.messages:
         return None, problems.messages
     return _PlannedRow(line, existing.pk if existing else None, fields, term_list), []
