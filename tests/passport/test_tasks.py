@@ -141,6 +141,23 @@ def test_the_email_task_bakes_first_when_it_runs_before_the_bake(
     assert unbake_png(message.attachments[0][1]) == selectors.assertion_url(assertion)
 
 
+def test_the_bake_reads_the_award_once_and_writes_it_once(
+    png_class: BadgeClass, django_capture_on_commit_callbacks: Any
+) -> None:
+    assertion = issue_uncommitted(django_capture_on_commit_callbacks, png_class)
+
+    with CaptureQueriesContext(connection) as queries:
+        bake_assertion.delay(assertion.pk)
+
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    assert [verb for verb in statements if verb in {"SELECT", "UPDATE", "INSERT", "DELETE"}] == [
+        "SELECT",
+        "UPDATE",
+    ]
+    assertion.refresh_from_db()
+    assert unbake_png(assertion.baked_image.read()) == selectors.assertion_url(assertion)
+
+
 def test_the_email_task_after_the_bake_reads_the_award_once(
     png_class: BadgeClass, django_capture_on_commit_callbacks: Any, mailoutbox: list[EmailMessage]
 ) -> None:
