@@ -19,7 +19,12 @@ def api_key_for_token(token: str) -> APIKey | None:
     if match is None:
         return None
     prefix, secret = match.groups()
-    key = APIKey.objects.select_related("created_by").filter(prefix=prefix).first()
-    if key is None or not hmac.compare_digest(key.secret_hash, secret_hash(secret)):
+    # get() rather than first(): the prefix is unique, and first() would order by the keys' default
+    # ordering on every request the API answers.
+    try:
+        key = APIKey.objects.select_related("created_by").get(prefix=prefix)
+    except APIKey.DoesNotExist:
+        return None
+    if not hmac.compare_digest(key.secret_hash, secret_hash(secret)):
         return None
     return key

@@ -98,7 +98,9 @@ def assertion_issue(
     _sign_all([assertion], key)
     assertion.submission_key = submission_key
     try:
-        with transaction.atomic():
+        # A savepoint only where a failed insert is looked into (a form's key): otherwise the error goes
+        # straight up and undoes the whole award, and the savepoint would be two round trips for nothing.
+        with transaction.atomic(savepoint=bool(submission_key)):
             assertion.save(force_insert=True)
     except IntegrityError:
         # The same form, posted twice at once: the other post has just issued it.

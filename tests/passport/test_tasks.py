@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from badges.models import BadgeClass
 from badges.openbadges.baking import unbake_png, unbake_svg
@@ -137,6 +139,42 @@ def test_the_email_task_bakes_first_when_it_runs_before_the_bake(
     assert len(baked_files()) == 1
     (message,) = mailoutbox
     assert unbake_png(message.attachments[0][1]) == selectors.assertion_url(assertion)
+
+
+def test_the_bake_reads_the_award_once_and_writes_it_once(
+    png_class: BadgeClass, django_capture_on_commit_callbacks: Any
+) -> None:
+    assertion = issue_uncommitted(django_capture_on_commit_callbacks, png_class)
+
+    with CaptureQueriesContext(connection) as queries:
+        bake_assertion.delay(assertion.pk)
+
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    assert [verb for verb in statements if verb in {"SELECT", "UPDATE", "INSERT", "DELETE"}] == [
+        "SELECT",
+        "UPDATE",
+    ]
+    assertion.refresh_from_db()
+    assert unbake_png(assertion.baked_image.read()) == selectors.assertion_url(assertion)
+
+
+def test_the_email_task_after_the_bake_reads_the_award_once(
+    png_class: BadgeClass, django_capture_on_commit_callbacks: Any, mailoutbox: list[EmailMessage]
+) -> None:
+    assertion = issue_uncommitted(django_capture_on_commit_callbacks, png_class)
+    bake_assertion.delay(assertion.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        email_assertion.delay(assertion.pk)
+
+    reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and 'FROM "passport_assertion"' in query["sql"]
+    ]
+    assert len(reads) == 1
+    assert len(mailoutbox) == 1
+    assert len(baked_files()) == 1
 
 
 def test_a_badge_revoked_before_the_email_went_sends_nothing_and_forgets_the_address(
