@@ -78,9 +78,9 @@ class TermQuerySet(models.QuerySet["Term"]):
         A term stands for its whole branch, in a search and in the index: "Wood" covers "Plywood".
         """
         children: dict[int, list[int]] = {}
-        for term_id, parent_id in self.values_list("id", "parent_id"):
-            if parent_id:
-                children.setdefault(parent_id, []).append(term_id)
+        # Only the links between terms, unsorted: a search with a facet asks this of every term.
+        for term_id, parent_id in self.filter(parent__isnull=False).order_by().values_list("id", "parent_id"):
+            children.setdefault(parent_id, []).append(term_id)
         branches = []
         for root in root_ids:
             found: dict[int, None] = {}

@@ -174,9 +174,9 @@ def _term_ids_with_descendants(params: SearchParams) -> list[list[int]]:
         return []
     by_slug = {
         (vocabulary, slug): pk
-        for pk, vocabulary, slug in Term.objects.filter(slug__in=[slug for _v, slug in selected]).values_list(
-            "pk", "vocabulary", "slug"
-        )
+        for pk, vocabulary, slug in Term.objects.filter(slug__in=[slug for _v, slug in selected])
+        .order_by()
+        .values_list("pk", "vocabulary", "slug")
     }
     return Term.objects.branches(by_slug[key] for key in selected)
 
@@ -193,7 +193,7 @@ class _Plan:
             else []
         )
         self.node_ids = (
-            list(Node.objects.filter(slug__in=params.nodes).values_list("id", flat=True))
+            list(Node.objects.filter(slug__in=params.nodes).order_by().values_list("id", flat=True))
             if params.nodes
             else []
         )

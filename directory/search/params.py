@@ -118,7 +118,7 @@ def parse_search_params(query: QueryDict, *, per_page: int = PER_PAGE) -> Search
 
     nodes = _distinct(query.getlist("node"))
     if nodes:
-        found = set(Node.objects.filter(slug__in=nodes).values_list("slug", flat=True))
+        found = set(Node.objects.filter(slug__in=nodes).order_by().values_list("slug", flat=True))
         for slug in nodes:
             if slug not in found:
                 errors.append(_("There is no node called “%(value)s”.") % {"value": slug[:60]})
@@ -173,9 +173,9 @@ def _distinct(values: list[str]) -> tuple[str, ...]:
 
 def _unknown_terms(terms: dict[str, tuple[str, ...]]) -> list[str]:
     known = set(
-        Term.objects.filter(slug__in=[s for slugs in terms.values() for s in slugs]).values_list(
-            "vocabulary", "slug"
-        )
+        Term.objects.filter(slug__in=[s for slugs in terms.values() for s in slugs])
+        .order_by()
+        .values_list("vocabulary", "slug")
     )
     labels = dict(Vocabulary.choices)
     return [

@@ -2,6 +2,10 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+# The standard library's escape, which Django's own calls: the same output, without the wrapper for lazy
+# strings that cost more than the escaping itself across the few hundred values of a results page.
+from html import escape
 from urllib.parse import urlencode
 
 import markdown as markdown_lib
@@ -9,9 +13,9 @@ import nh3
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -172,6 +176,32 @@ def facet_groups(results: SearchResults) -> list[FacetGroup]:
 
 
 @register.simple_tag
+def facet_sections(results: SearchResults) -> SafeString:
+    """Every facet group of a results page: its heading, its first values, the rest folded under "Show N
+    more". Built here, as the values inside it are, for the search page's budget over its SQL."""
+    groups = facet_groups(results)
+    if not groups:
+        return format_html('<p class="muted">{}</p>', gettext("No filters apply to these results."))
+    sections = []
+    for group in groups:
+        more = ""
+        if group.more:
+            count = len(group.more)
+            label = ngettext("Show %(counter)s more", "Show %(counter)s more", count) % {"counter": count}
+            more = (
+                f'<details class="facet-more"><summary>{escape(label)}</summary>'
+                f'<ul class="facet-list">{facet_items(group.more, results.approximate)}</ul></details>'
+            )
+        sections.append(
+            f'<section class="facet" aria-labelledby="facet-{escape(group.key)}">'
+            f'<h3 id="facet-{escape(group.key)}">{escape(group.label)}</h3>'
+            f'<ul class="facet-list">{facet_items(group.shown, results.approximate)}</ul>{more}</section>'
+        )
+    # Safe: the values come from escape() or from facet_items, which escapes its own.
+    return mark_safe("".join(sections))
+
+
+@register.simple_tag
 def facet_items(links: list[FacetLink], approximate: bool) -> SafeString:
     """Facet values as list items, each a link that toggles it. Built here rather than by a template:
     a results page carries a hundred of these, and a template or format_html costs several times more."""
@@ -242,11 +272,6 @@ def _card_meta(hit: ListingHit, hide_node: bool) -> list[str]:
     return parts
 
 
-@register.simple_tag(name="facet_groups")
-def facet_groups_tag(results: SearchResults) -> list[FacetGroup]:
-    return facet_groups(results)
-
-
 def page_window(current: int, last: int, width: int = 2) -> list[int | None]:
     """Page numbers around the current one plus the first and last; None marks a gap."""
     pages = sorted({1, last, *range(max(1, current - width), min(last, current + width) + 1)})
@@ -258,9 +283,33 @@ def page_window(current: int, last: int, width: int = 2) -> list[int | None]:
     return window
 
 
-@register.simple_tag(name="page_window")
-def page_window_tag(results: SearchResults) -> list[int | None]:
-    return page_window(results.params.page, results.num_pages)
+@register.simple_tag
+def page_links(results: SearchResults) -> SafeString:
+    """The list items of a results page's pagination: previous, a window of pages with gaps, next.
+    `page` comes last in a search's query, so the rest is encoded once for every link."""
+    params, last = results.params, results.num_pages
+    rest = params.to_query_string(page=None)
+
+    def href(page: int) -> str:
+        query = "&".join(part for part in (rest, f"page={page}" if page > 1 else "") if part)
+        return escape(f"?{query}")
+
+    items = []
+    if params.page > 1:
+        items.append(
+            f'<li><a href="{href(params.page - 1)}" rel="prev">{escape(gettext("Previous"))}</a></li>'
+        )
+    label = f'<span class="visually-hidden">{escape(gettext("Page"))} </span>'
+    for page in page_window(params.page, last):
+        if page is None:
+            items.append('<li class="pagination-gap" aria-hidden="true">…</li>')
+            continue
+        current = ' aria-current="page"' if page == params.page else ""
+        items.append(f'<li><a href="{href(page)}"{current}>{label}{page}</a></li>')
+    if params.page < last:
+        items.append(f'<li><a href="{href(params.page + 1)}" rel="next">{escape(gettext("Next"))}</a></li>')
+    # Safe: the only values that are not literals or numbers went through escape().
+    return mark_safe("".join(items))
 
 
 SUGGESTION_KINDS = {
