@@ -93,8 +93,9 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy on every response (see the end of this file).
     "csp.middleware.CSPMiddleware",
     "makeworks.middleware.PermissionsPolicyMiddleware",
-    # In production WhiteNoise serves the collected static files; in development runserver does.
-    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
+    # WhiteNoise serves static files in every mode (see WHITENOISE_USE_FINDERS below), so any server
+    # started on the app, gunicorn included, has its styles and scripts.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that may answer early, so CORS headers are on every /api/v1/ response.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -256,6 +257,11 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
     ("vendor/leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
 ]
+# Production serves the collected, hashed files. Elsewhere WhiteNoise finds each file in the source
+# folders when it is asked for (nothing to collect, edits show at once), so `gunicorn makeworks.wsgi`
+# works on a laptop without DEBUG; runserver still serves them itself when DEBUG is on.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
