@@ -20,7 +20,7 @@ def test_the_app_itself_serves_our_and_vendored_static_files_without_debug(
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith(content_type)
-    assert text in b"".join(response.streaming_content).decode()
+    assert text in response.getvalue().decode()
 
 
 def test_a_missing_static_file_is_a_plain_404(client: Client) -> None:
