@@ -155,10 +155,6 @@ class FacetGroup:
     shown: list[FacetLink]
     more: list[FacetLink]
 
-    @property
-    def has_selection(self) -> bool:
-        return any(link.selected for link in self.shown + self.more)
-
 
 def facet_groups(results: SearchResults) -> list[FacetGroup]:
     groups = []
