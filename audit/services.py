@@ -27,7 +27,6 @@ def scope_key(scope: models.Model | None) -> tuple[str, str]:
     return scope._meta.label_lower, str(scope.pk)
 
 
-@transaction.atomic
 def audit_log(
     *,
     actor: Actor,
@@ -45,7 +44,7 @@ def audit_log(
         raise ValueError(f"Unknown audit action {action!r}; declare it with audit.actions.actions_register.")
     object_type, object_id = object_key(obj)
     scope_type, scope_id = scope_key(scope)
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=actor_user(actor),
         action=action,
         object_type=object_type,
@@ -55,3 +54,9 @@ def audit_log(
         scope_id=scope_id,
         data={key: value for key, value in (data or {}).items() if value is not None},
     )
+    # In the caller's transaction without a savepoint of its own: the one INSERT either succeeds or undoes
+    # the whole change, so a savepoint would cost two round trips for nothing. Whatever may raise is done
+    # above, outside it, so a refused call leaves the caller's transaction usable.
+    with transaction.atomic(savepoint=False):
+        entry.save(force_insert=True)
+    return entry

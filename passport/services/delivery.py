@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from badges.openbadges import baking
 from makeworks.celery import enqueue_on_commit
+from makeworks.lib.db import commit_without_waiting_for_disk
 from passport import selectors
 from passport.models import DELIVERED, Assertion, VerificationType
 from passport.selectors import ImageFormat
@@ -144,6 +145,8 @@ def assertion_bake(*, assertion_id: int) -> bool:
     """Bake an assertion into its badge image, once: the URL for a hosted one, the JWS for a signed one.
     Returns whether it baked (False for an assertion already baked, or deleted)."""
     with transaction.atomic():
+        # A bake lost in a database crash is done again (the sweep queues what is not delivered).
+        commit_without_waiting_for_disk()
         assertion = _locked_assertion(assertion_id, for_bake=True)
         if assertion is None or assertion.baked_at is not None:
             return False
@@ -195,13 +198,19 @@ def _email_claimed(assertion_id: int) -> Assertion | None:
 
     Usually the bake task has run, and one lock both sees that and claims the e-mail. Otherwise the bake
     is done and committed in a transaction of its own, as the bake task would, so that a claim refused
-    or failing next never undoes a finished bake (or orphans its file); the claim then locks again."""
+    or failing next never undoes a finished bake (or orphans its file); the claim then locks again.
+
+    Neither transaction waits for the disk: a claim lost in a database crash lets the next run send the
+    e-mail, as an unexpired claim would once it ran out, and the commit that records the e-mail as sent
+    (an ordinary one) flushes both."""
     with transaction.atomic():
+        commit_without_waiting_for_disk()
         assertion = _locked_assertion(assertion_id)
         if assertion is None or assertion.baked_at is not None:
             return _claimed(assertion)
         _bake(assertion)
     with transaction.atomic():
+        commit_without_waiting_for_disk()
         return _claimed(_locked_assertion(assertion_id))
 
 
