@@ -86,7 +86,7 @@ def test_the_french_email_asks_the_same_question_in_french_with_a_french_link(
     assert message.subject == "Vous avez obtenu le badge « Laser cutter operator » décerné par Fablab Glasgow"
     for part in (text, html):
         assert "Bonjour Ada," in part
-        assert "Afficher ce badge sur votre passeport ?" in part
+        assert "Afficher ce badge sur votre passeport\u00a0?" in part
         assert f"{SITE}/fr/passport/claim/" in part
     assert "Ajouter à mon passeport" in html
     assert 'lang="fr"' in html
