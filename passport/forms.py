@@ -76,6 +76,15 @@ class BadgeVisibilityForm(forms.Form):
     visibility = forms.ChoiceField(label=_("Who can see this badge"), choices=Visibility.choices)
 
 
+class BadgeDecisionForm(forms.Form):
+    """The answer to "Show this badge on your passport?" for a badge that just arrived."""
+
+    choice = forms.ChoiceField(choices=[("show", _("Show")), ("private", _("Keep private"))])
+    publish_passport = forms.BooleanField(
+        label=_("Also make my passport public, so people can see it"), required=False
+    )
+
+
 class ExternalBadgeForm(forms.Form):
     """A badge from another issuer, in any one of the forms a backpack or an e-mail gives it."""
 

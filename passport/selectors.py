@@ -270,6 +270,8 @@ class PlatformBadge:
     visibility: str
     url: str
     endorsements: int
+    # Whether the member has chosen who sees it; a badge that just arrived has not, and the passport asks.
+    decided: bool = True
 
     kind = "platform"
 
@@ -291,10 +293,16 @@ class PassportPage:
     def indexable(self) -> bool:
         return self.passport.visibility == Visibility.PUBLIC
 
+    @property
+    def undecided(self) -> list[PlatformBadge]:
+        """Badges that arrived and wait for the member to say whether to show them."""
+        return [badge for badge in self.platform_badges if not badge.decided] if self.owner else []
+
 
 def platform_badges(passport: Passport, *, now: datetime | None = None) -> list[PlatformBadge]:
     """The member's platform badges, proven from their verified addresses, with the visibility they
-    chose (private when they never did) and how many hubs recognise each badge class."""
+    chose (private when they never did, and then `decided` is False) and how many hubs recognise each
+    badge class."""
     now = now or timezone.now()
     assertions = list(member_assertions(passport.user).select_related("badge_class__issuer"))
     chosen = dict(PassportBadge.objects.filter(passport=passport).values_list("assertion_id", "visibility"))
@@ -306,6 +314,7 @@ def platform_badges(passport: Passport, *, now: datetime | None = None) -> list[
             visibility=chosen.get(assertion.pk, Visibility.PRIVATE),
             url=assertion_url(assertion),
             endorsements=counts.get(assertion.badge_class_id, 0),
+            decided=assertion.pk in chosen,
         )
         for assertion in assertions
     ]

@@ -3,7 +3,7 @@ verifier. The Open Badges documents, whose URLs must never change, are in passpo
 
 from django.urls import URLPattern, path, re_path
 
-from passport.views import passports
+from passport.views import claims, passports
 from passport.views.verify import verify
 
 app_name = "passport_site"
@@ -21,6 +21,8 @@ urlpatterns: list[URLPattern] = [
     path("passport/", passports.my_passport, name="mine"),
     path("passport/edit/", passports.passport_edit, name="edit"),
     path("passport/badges/add/", passports.badge_add, name="badge_add"),
+    path("passport/claim/<str:token>/", claims.badge_claim, name="claim"),
+    path("passport/badges/platform/<slug:public_id>/decide/", claims.badge_decide, name="badge_decide"),
     re_path(
         r"^passport/badges/(?P<kind>platform|external)/(?P<public_id>[-a-zA-Z0-9_]+)/visibility/$",
         passports.badge_visibility,

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
-import markdown as markdown_lib
-import nh3
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -22,28 +20,10 @@ from django_countries import countries
 from directory.models import Listing, Vocabulary
 from directory.search import FacetValue, ListingHit, SearchParams, SearchResults
 from makeworks.lib.geo import NamedPlace
+from makeworks.lib.text import markdown_html
+from makeworks.lib.text import markdown_plain as markdown_plain_text
 
 register = template.Library()
-
-# What a maker's description may contain: structure and links, never images, scripts, styles or frames.
-ALLOWED_TAGS = {
-    "p",
-    "a",
-    "ul",
-    "ol",
-    "li",
-    "strong",
-    "em",
-    "h2",
-    "h3",
-    "h4",
-    "blockquote",
-    "code",
-    "pre",
-    "br",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 FACETS_SHOWN = 10
 # A group lists at most this many values: past that, typing the word finds it faster than scrolling.
@@ -59,20 +39,17 @@ FACET_ORDER = (
 
 
 @register.filter(is_safe=True)
-def markdown(text: str | None) -> SafeString:
-    """Markdown rendered to HTML and sanitised; links get rel="nofollow noopener noreferrer ugc"."""
-    if not text:
-        return mark_safe("")
-    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
-    cleaned = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="nofollow noopener noreferrer ugc",
-    )
+def markdown(text: object) -> SafeString:
+    """Markdown rendered to HTML and sanitised (makeworks.lib.text.markdown_html); anything but text,
+    as another issuer's badge document may hold, renders as nothing."""
     # Safe because nh3 removed every tag, attribute and URL scheme outside the allowed sets.
-    return mark_safe(cleaned)
+    return mark_safe(markdown_html(text if isinstance(text, str) else ""))
+
+
+@register.filter
+def markdown_plain(text: object) -> str:
+    """The words of a Markdown text without its markup, for a card's summary (escaped as any text)."""
+    return markdown_plain_text(text if isinstance(text, str) else "")
 
 
 @register.filter

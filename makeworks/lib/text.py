@@ -1,7 +1,11 @@
-"""Text folding shared by search, slugs and the gazetteer."""
+"""Text folding shared by search, slugs and the gazetteer, and the one Markdown sanitiser."""
 
 import re
 import unicodedata
+from html import unescape
+
+import markdown as markdown_lib
+import nh3
 
 # Letters and digits only: underscores would act as wildcards in LIKE and GLOB patterns.
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -45,3 +49,39 @@ def strip_bidi(text: str) -> str:
     """`text` without Unicode bidirectional control characters. Names and titles need none: a browser
     lays out right-to-left letters by themselves, and each name is shown in its own element."""
     return text.translate(_BIDI_TABLE)
+
+
+# What Markdown written by members and hubs may become: structure and links, never images, scripts,
+# styles or frames.
+MARKDOWN_TAGS = frozenset(
+    {"p", "a", "ul", "ol", "li", "strong", "em", "h2", "h3", "h4", "blockquote", "code", "pre", "br"}
+)
+MARKDOWN_ATTRIBUTES = {"a": {"href"}}
+MARKDOWN_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def markdown_html(text: str) -> str:
+    """Markdown rendered to HTML and sanitised by nh3, safe to put in a page as it is; links get
+    rel="nofollow noopener noreferrer ugc"."""
+    if not text:
+        return ""
+    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=set(MARKDOWN_TAGS),
+        attributes=MARKDOWN_ATTRIBUTES,
+        url_schemes=set(MARKDOWN_URL_SCHEMES),
+        link_rel="nofollow noopener noreferrer ugc",
+    )
+
+
+def markdown_plain(text: str) -> str:
+    """The words of a Markdown text without its markup, on one line: for summaries on cards and in
+    e-mails, where "**bold**" should read as "bold", not as asterisks. Not escaped: a template escapes
+    it like any other text."""
+    if not text:
+        return ""
+    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
+    # Every tag goes, script and style with their content; what is left is text with entities.
+    stripped = nh3.clean(html, tags=set(), clean_content_tags={"script", "style"})
+    return " ".join(unescape(stripped).split())

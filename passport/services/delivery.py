@@ -28,7 +28,8 @@ from django.utils.text import slugify
 from badges.openbadges import baking
 from makeworks.celery import enqueue_on_commit
 from makeworks.lib.db import commit_without_waiting_for_disk
-from passport import selectors
+from makeworks.lib.urls import site_url
+from passport import claims, selectors
 from passport.models import DELIVERED, Assertion, VerificationType
 from passport.selectors import ImageFormat
 
@@ -183,7 +184,7 @@ def assertion_email(*, assertion_id: int) -> bool:
         # Sent after the claim is committed and outside any lock, so a slow mail server holds up no other
         # task; if sending fails, the claim is given up and the address kept for a retry.
         try:
-            _award_message(assertion).send()
+            award_message(assertion).send()
         except BaseException:
             email_claim_release(assertion_id=assertion_id, claimed_at=assertion.email_claimed_at)
             raise
@@ -233,7 +234,10 @@ def _resend_waiting(assertion: Assertion) -> bool:
     return requested is not None and (sent is None or requested > sent)
 
 
-def _award_message(assertion: Assertion) -> EmailMultiAlternatives:
+def award_message(assertion: Assertion) -> EmailMultiAlternatives:
+    """The award e-mail of a baked assertion with an address waiting, in the active language: the badge,
+    the question whether to show it on the passport with the claim link (passport.claims), the public
+    badge's link, and the baked image attached."""
     badge_class = assertion.badge_class
     image_format = selectors.badge_image_format(badge_class)
     url = selectors.assertion_url(assertion)
@@ -242,8 +246,8 @@ def _award_message(assertion: Assertion) -> EmailMultiAlternatives:
         "badge_class": badge_class,
         "issuer": badge_class.issuer,
         "assertion_url": url,
-        # The passport has no page of its own yet; the assertion page is where a badge is collected.
-        "passport_url": url,
+        # Sign-up or log-in for this address, then the badge on the passport (passport.claims).
+        "claim_url": site_url(claims.claim_path(assertion, assertion.pending_email)),
         "site_name": settings.SITE_NAME,
     }
     subject = " ".join(render_to_string("passport/email/assertion_awarded_subject.txt", context).split())

@@ -167,6 +167,24 @@ def passport_badge_show(*, passport: Passport, assertion: Assertion, visibility:
 
 
 @transaction.atomic
+def passport_badge_decide(
+    *, passport: Passport, assertion: Assertion, show: bool, publish_passport: bool = False
+) -> PassportBadge:
+    """Answer "Show this badge on your passport?" for a badge that arrived: public when `show`, private
+    otherwise. A badge shown on a private passport is still seen by nobody, so the member may make the
+    passport public in the same answer (`publish_passport`); both are saved or neither is."""
+    if publish_passport and not show:
+        raise ValidationError(_("Only a badge you show can make your passport public."))
+    setting = passport_badge_show(
+        passport=passport, assertion=assertion, visibility=Visibility.PUBLIC if show else Visibility.PRIVATE
+    )
+    if publish_passport and passport.visibility != Visibility.PUBLIC:
+        passport.visibility = Visibility.PUBLIC
+        passport.save(update_fields=["visibility", "updated_at"])
+    return setting
+
+
+@transaction.atomic
 def affiliation_add(
     *,
     passport: Passport,

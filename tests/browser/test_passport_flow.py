@@ -76,9 +76,10 @@ def test_a_new_member_shows_a_badge_that_an_anonymous_visitor_verifies(
     page.get_by_role("button", name="Save your passport").click()
     expect(page.get_by_role("status")).to_contain_text("Your passport is saved.")
     badge = page.get_by_role("listitem").filter(has_text="Laser cutter operator")
-    badge.get_by_label("Who can see this badge").select_option("public")
-    badge.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("status")).to_contain_text("Who can see this badge is saved.")
+    expect(badge).to_contain_text("Show this badge on your passport?")
+    badge.get_by_role("button", name="Show", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("“Laser cutter operator” is shown on your passport.")
+    expect(badge.get_by_label("Public")).to_be_checked()
     passport_url = page.url
 
     visitor_page.goto(passport_url)

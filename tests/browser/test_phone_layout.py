@@ -25,6 +25,7 @@ from directory.models import Listing
 from machinery_map.models import Equipment
 from machinery_map.seeding import taxonomy_seed
 from passport import services as passport_services
+from passport.claims import claim_path
 from passport.models import Assertion, Passport, Visibility
 from passport.services.passports import passport_badge_show, passport_ensure, passport_update
 from tests.browser.conftest import _only_local
@@ -168,6 +169,8 @@ OWNER_PAGES: dict[str, Callable[[World], str]] = {
     "passport_site:affiliations_to_confirm": lambda world: reverse("passport_site:affiliations_to_confirm"),
     "passport_site:project_add": lambda world: reverse("passport_site:project_add"),
     "passport_site:account_delete": lambda world: reverse("passport_site:account_delete"),
+    # The award e-mail's link to another person's badge: the page that says how to add it.
+    "passport_site:claim": lambda world: claim_path(world.hubs.a.assertion, "ada@glasgow.example"),
     "console:hubs": lambda world: reverse("console:hubs"),
     "console:dashboard": hub("dashboard"),
     "console:issue": hub("issue"),
@@ -211,6 +214,7 @@ NOT_PAGES = {
     "passport_site:export": "a JSON download",
     "passport_site:badge_visibility": "answers a post from the passport page",
     "passport_site:badge_remove": "answers a post from the passport page",
+    "passport_site:badge_decide": "answers a post from the passport page",
     "passport_site:affiliation_remove": "answers a post from the passport page",
     "passport_site:project_remove": "answers a post from the passport page",
     "passport:assertion_baked": "an image",

@@ -52,7 +52,7 @@ def test_the_earner_gets_one_email_with_the_baked_badge_and_links(
     ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html"
     assert f'href="{url}"' in str(html)
-    assert "Add it to your Maker Passport" in str(html)
+    assert "Show this badge on your passport?" in str(html)
     ((filename, content, content_type),) = message.attachments
     assert filename == "laser-cutter-operator.png"
     assert content_type == "image/png"
