@@ -146,7 +146,10 @@ def test_can_i_make_marks_machines_whose_badges_the_member_holds_or_an_accepted_
     results = map_search(filters)
     verdicts_mark(user=member, results=results)
     assert {card.hub.name: usable(card) for card in results.hubs}["Near Lab"] == "yes"
-    (check,) = results.hubs[0].machines[0].verdict.badges
+    verdict = results.hubs[0].machines[0].verdict
+    assert verdict is not None
+    (check,) = verdict.badges
+    assert check.via is not None
     assert (check.holding.value, check.via.name, check.via.issuer_name) == (
         "equivalent",
         "Laser induction",
