@@ -35,6 +35,7 @@ from directory.demo_data import (
     Region,
     Trade,
 )
+from directory.demo_data.afield import AFIELD_LISTINGS
 from directory.models import (
     BatchSize,
     Clientele,
@@ -510,9 +511,36 @@ def demo_seed(*, seed: int, photos: bool) -> Seeded:
         for number, spec in enumerate(demo_specs(seed=seed, nodes=nodes, terms=terms)):
             demo_create(spec=spec, terms=terms, photo_seed=seed * 100_000 + number, photos=photos)
             photo_count += spec.photos if photos else 0
+        afield_count = afield_create(terms=terms)
     listings = Listing.objects.all()
     return Seeded(
         f"Seeded {created_terms} terms, {len(nodes)} nodes, {listings.published().count()} published "
-        f"and {listings.exclude(status=ListingStatus.PUBLISHED).count()} draft listings, "
-        f"{photo_count} photos in {time.perf_counter() - started:.1f} s."
+        f"and {listings.exclude(status=ListingStatus.PUBLISHED).count()} draft listings "
+        f"({afield_count} beyond the nodes), {photo_count} photos in {time.perf_counter() - started:.1f} s."
     )
+
+
+def afield_create(*, terms: dict[TermKey, Term]) -> int:
+    """The hand-written listings beyond the nodes (directory.demo_data.afield), published; returns how
+    many were written."""
+    for spec in AFIELD_LISTINGS:
+        slug = slugify(fold(spec.name))
+        services.listing_create(
+            name=spec.name,
+            slug=slug,
+            kind=spec.kind,
+            status=ListingStatus.PUBLISHED,
+            summary=spec.summary,
+            description=spec.description,
+            address=spec.address,
+            city=spec.city,
+            postcode=spec.postcode,
+            country=spec.country,
+            latitude=spec.latitude,
+            longitude=spec.longitude,
+            website=f"https://{slug}.example.org",
+            contact_email=f"{slug}@example.org",
+            languages=list(spec.languages),
+            terms=[terms[key] for key in spec.terms],
+        )
+    return len(AFIELD_LISTINGS)

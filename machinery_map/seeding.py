@@ -87,8 +87,21 @@ FOOD_MACHINES: tuple[DemoMachine, ...] = (
     ("fermenter", (("SS Brewtech", "Unitank"),), (), {}),
     ("dehydrator", (("Excalibur", "3926T"),), (), {"power_rating_w": 600}),
 )  # fmt: skip
-# Whose induction badge a machine requires, by words in the badge class name.
-BADGE_WORDS = {"laser-cutter": "laser", "fdm-printer": "3d", "sla-printer": "3d", "cnc-router": "cnc"}
+# Whose induction badge a machine requires, by words in the badge class name (in any of the demo's
+# languages: "Habilitation découpe laser", "3D-Druck-Einweisung").
+BADGE_WORDS = {
+    "laser-cutter": "laser",
+    "fdm-printer": "3d",
+    "sla-printer": "3d",
+    "cnc-router": "cnc",
+    "soldering-station": "solder",
+    "sewing-machine": "sewing",
+}
+# The machine a hub that issues such a badge always has, so its badge gates something: the story of
+# "can I make this here?" (the hub issuing "Laser cutter operator" has a laser cutter requiring it).
+GATED_TYPES = ("laser-cutter", "fdm-printer", "cnc-router", "soldering-station", "sewing-machine")
+# A badge-gated machine is used after the induction the badge proves; the router, members only as well.
+GATED_ACCESS = {"cnc-router": EquipmentAccess.MEMBERS}
 
 
 def demo_machines_seed() -> Seeded:
@@ -118,18 +131,26 @@ def _equip(hub: Listing, *, types: dict[str, EquipmentType], materials: dict[str
         pool = WORKSHOP_MACHINES + (MAKERSPACE_MACHINES[:2] if hub.kind == ListingKind.FABRICATOR else ())
     picks = rng.sample(pool, k=min(len(pool), rng.randint(2, 5)))
     badges = list(BadgeClass.objects.filter(issuer__listing=hub))
+    for slug in GATED_TYPES:
+        issued = any(BADGE_WORDS[slug] in badge.name.casefold() for badge in badges)
+        if issued and all(pick[0] != slug for pick in picks):
+            picks.append(next(row for row in MAKERSPACE_MACHINES if row[0] == slug))
     for slug, makes, material_slugs, numbers in picks:
         make, model = rng.choice(makes)
         word = BADGE_WORDS.get(slug)
         required = [badge for badge in badges if word and word in badge.name.casefold()]
+        status = rng.choice([EquipmentStatus.OPERATIONAL] * 9 + [EquipmentStatus.MAINTENANCE])
         services.equipment_create(
             hub=hub,
             equipment_type=types[slug],
             make=make,
             model=model,
             quantity=rng.choice((1, 1, 1, 2, 3)),
-            status=rng.choice([EquipmentStatus.OPERATIONAL] * 9 + [EquipmentStatus.MAINTENANCE]),
-            access=rng.choice(list(EquipmentAccess)) if not required else EquipmentAccess.INDUCTION,
+            # A gated machine is in working order, so the story shows on "can I make this here?".
+            status=EquipmentStatus.OPERATIONAL if required else status,
+            access=GATED_ACCESS.get(slug, EquipmentAccess.INDUCTION)
+            if required
+            else rng.choice(list(EquipmentAccess)),
             materials=[materials[m] for m in material_slugs if m in materials],
             required_badge_classes=required,
             **cast(dict[str, Any], numbers),

@@ -29,6 +29,7 @@ from machinery_map.models import (
     EquipmentType,
     ManufacturingProcess,
 )
+from machinery_map.verdicts import BadgeRef, Outcome, Verdict, machine_verdict
 from makeworks.lib.geo import Near, squared_km, within_radius
 from passport import selectors as passport_selectors
 
@@ -45,6 +46,7 @@ CARD_MACHINE_FIELDS = (
     "access",
     "bed_size_mm",
     "build_volume_mm3",
+    "booking_url",
 )
 LITRE_MM3 = 1_000_000
 
@@ -81,8 +83,8 @@ class MapFilters:
 @dataclass
 class MachineCard:
     equipment: Equipment
-    # For "can I make this here?": whether the member's passport meets its required badges.
-    usable: bool | None = None
+    # For "can I make this here?": whether this person may use it, and why (verdicts_mark).
+    verdict: Verdict | None = None
 
 
 @dataclass
@@ -93,8 +95,9 @@ class HubCard:
     distance_km: float | None
 
     @property
-    def usable(self) -> bool:
-        return any(card.usable for card in self.machines)
+    def ready_count(self) -> int:
+        """How many of the listed machines the person may use as things stand."""
+        return sum(1 for card in self.machines if card.verdict and card.verdict.outcome is Outcome.YES)
 
 
 @dataclass
@@ -209,7 +212,7 @@ def map_search(filters: MapFilters) -> MapResults:
     A fixed number of queries: the page of hubs with the number of all matches alongside (one pass over the
     hubs instead of a count and then a page), the types, and that page's machines (and the count alone,
     only for a page past the end). Required badges are not fetched here: only "can I make this here?" shows
-    them, and usability_mark fetches them for the machines it marks."""
+    them, and verdicts_mark fetches them for the machines it marks."""
     # The few dozen types once: to widen a type filter, and for the page's machines rather than a copy
     # joined onto every one of them.
     types = EquipmentType.objects.in_bulk()
@@ -271,22 +274,47 @@ def machines_url(hub: Listing) -> str:
     return reverse("machinery_map:hub", kwargs={"slug": hub.slug})
 
 
-def usability_mark(*, user: User | AnonymousUser, results: MapResults) -> None:
-    """Mark each machine the member may use: for every badge it requires, they hold that badge or one its
-    issuer accepts in its place. Machines that require nothing are usable by anyone."""
+def _badge_ref(badge: BadgeClass) -> BadgeRef:
+    return BadgeRef(
+        id=badge.pk,
+        name=badge.name,
+        issuer_name=badge.issuer.name,
+        url=reverse("badges:badge_class", kwargs={"public_id": badge.public_id}),
+        hub_url=machines_url(badge.issuer.listing),
+    )
+
+
+def verdicts_mark(*, user: User | AnonymousUser, results: MapResults) -> None:
+    """Give each machine its "can I make this here?" verdict (machinery_map.verdicts): its access rule
+    and, for every badge it requires, whether the person holds it, holds another hub's badge its issuer
+    accepts in its place, or not; for a visitor, the machine's side alone. Three queries at most."""
     cards = [card for hub in results.hubs for card in hub.machines]
-    prefetch_related_objects([card.equipment for card in cards], "required_badge_classes")
+    badge_rows = BadgeClass.objects.select_related("issuer__listing").only(
+        "name", "public_id", "issuer__name", "issuer__listing__slug"
+    )
+    prefetch_related_objects(
+        [card.equipment for card in cards],
+        Prefetch("required_badge_classes", queryset=badge_rows.order_by("name")),
+    )
     required = {
-        card.equipment.pk: {badge.pk for badge in card.equipment.required_badge_classes.all()}
+        card.equipment.pk: [_badge_ref(badge) for badge in card.equipment.required_badge_classes.all()]
         for card in cards
     }
-    wanted = set().union(*required.values()) if required else set()
-    held = passport_selectors.badge_class_ids_held_by(user) if wanted and user.is_authenticated else set()
-    equivalents = badge_selectors.accepted_equivalents(wanted) if wanted else {}
+    wanted = {badge.id for badges in required.values() for badge in badges}
+    held = passport_selectors.badge_class_ids_held_by(user) if user.is_authenticated else None
+    equivalents: dict[int, list[BadgeRef]] = {}
+    if wanted and held:
+        accepted = badge_selectors.accepted_equivalents(wanted)
+        others = {
+            badge.pk: _badge_ref(badge) for badge in badge_rows.filter(pk__in=set().union(*accepted.values()))
+        }
+        equivalents = {badge_id: [others[other] for other in ids] for badge_id, ids in accepted.items()}
     for card in cards:
-        card.usable = all(
-            badge_id in held or bool(equivalents.get(badge_id, set()) & held)
-            for badge_id in required[card.equipment.pk]
+        card.verdict = machine_verdict(
+            access=card.equipment.access,
+            required=required[card.equipment.pk],
+            held=held,
+            equivalents=equivalents,
         )
 
 

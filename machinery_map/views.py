@@ -44,8 +44,8 @@ def machine_map(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_safe
-@login_required
 def can_i_make(request: HttpRequest) -> HttpResponse:
+    """Open to visitors: the machines' own rules for everyone, the badge checks once signed in."""
     choices = selectors.filter_choices()
     asked = bool(request.GET)
     form = CanIMakeForm(request.GET if asked else None, choices=choices)
@@ -53,7 +53,7 @@ def can_i_make(request: HttpRequest) -> HttpResponse:
     status = 200
     if asked and form.is_valid():
         results = selectors.map_search(form.filters())
-        selectors.usability_mark(user=request.user, results=results)
+        selectors.verdicts_mark(user=request.user, results=results)
         context["results"] = results
     elif asked:
         status = 400

@@ -30,11 +30,14 @@ from django.utils.text import slugify
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from badges import services as badge_services
-from badges.models import Issuer, IssuerMembership, IssuerRole
-from directory.models import Listing, ListingKind
+from badges.models import BadgeClass, Issuer, IssuerMembership, IssuerRole
+from badges.services.endorsements import endorsement_give
+from directory import services as directory_services
+from directory.models import Listing, ListingKind, Node
 from makeworks.lib.seeding import Seeded
-from passport import services
-from passport.models import Assertion
+from passport import selectors, services
+from passport.models import Assertion, Visibility
+from passport.services import passports as passport_services
 
 # ESCO's skills pillar is a hierarchy; its top groups have stable codes and URIs, which is what these
 # demo badges align to (a real hub would pick the precise skill concepts it assesses).
@@ -169,6 +172,57 @@ DEMO_BADGES = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class DemoEquivalent:
+    """A hub's own badge for what another hub's demo badge (`endorsed`) already proves, in its language,
+    which it accepts in its place by endorsement."""
+
+    country: str
+    name: str
+    endorsed: str
+    description: str
+    criteria: str
+    comment: str
+    tags: tuple[str, ...]
+    colour: str
+
+
+DEMO_EQUIVALENTS = (
+    DemoEquivalent(
+        "FR",
+        "Habilitation découpe laser",
+        "Laser cutter operator",
+        "Utilise seul la découpeuse laser de l'atelier, en sécurité, du fichier à la pièce.",
+        "- A suivi la formation sécurité laser\n- A réalisé une découpe et une gravure sans aide",
+        "Nous acceptons le badge « Laser cutter operator » à la place de notre habilitation.",
+        ("découpe laser",),
+        "#9d0208",
+    ),
+    DemoEquivalent(
+        "DE",
+        "Lasercutter-Einweisung",
+        "Laser cutter operator",
+        "Bedient den Lasercutter der Werkstatt selbstständig und sicher.",
+        "- Sicherheitseinweisung Laser\n- Einen Schneide- und Gravurauftrag allein ausgeführt",
+        "We accept the Laser cutter operator badge in place of our own induction.",
+        ("laser cutting",),
+        "#6a040f",
+    ),
+    DemoEquivalent(
+        "DE",
+        "3D-Druck-Einweisung",
+        "3D printing (FDM)",
+        "Bereitet Modelle für den FDM-Druck vor und druckt sie auf den Druckern der Werkstatt.",
+        "- Ein Modell gesliced und gedruckt\n- Filament gewechselt und das Bett nivelliert",
+        "We accept the 3D printing (FDM) badge in place of our own induction.",
+        ("3d printing",),
+        "#1d3557",
+    ),
+)
+# Sectors of a makerspace that is a shared kitchen rather than a workshop.
+KITCHEN_SECTORS = {"food-and-drink", "catering"}
+
 MAKERS = (
     ("Amina Diallo", "amina.diallo@makers.example"),
     ("Callum Reid", "callum.reid@makers.example"),
@@ -189,6 +243,16 @@ DEMO_ACCOUNTS = (
     ("editor@demo.makeworks.example", IssuerRole.EDITOR),
     ("staff@demo.makeworks.example", IssuerRole.STAFF),
 )
+
+
+# People who try the other roles: a node curator, a listing owner and a maker whose public passport holds
+# badges (names of the demo badges they hold), with what the README suggests trying as each.
+DEMO_CURATOR = "curator@demo.makeworks.example"
+DEMO_LISTING_OWNER = "workshop@demo.makeworks.example"
+DEMO_MEMBER = "member@demo.makeworks.example"
+DEMO_MEMBER_NAME = "Rosa Quinn"
+DEMO_MEMBER_HANDLE = "rosa-quinn"
+DEMO_MEMBER_BADGES = ("Laser cutter operator", "3D printing (FDM)", "CAD for fabrication")
 
 
 def demo_account(email: str) -> User:
@@ -242,12 +306,82 @@ def demo_roles_give() -> Seeded | None:
     return Seeded(f"Demo console accounts on {hub.name} (password {DEMO_PASSWORD!r}): {', '.join(given)}.")
 
 
+def demo_people_give() -> Seeded | None:
+    """The demo curator (of the first node), listing owner (of the first node's first workshop) and
+    member (a public passport in Glasgow showing DEMO_MEMBER_BADGES); each part only if missing, never in
+    production. Needs the demo directory and badges."""
+    if settings.PRODUCTION:
+        return None
+    node = Node.objects.order_by("pk").first()
+    workshop = (
+        Listing.objects.published().filter(node=node, kind=ListingKind.WORKSHOP).order_by("pk").first()
+        if node
+        else None
+    )
+    if node is None or workshop is None:
+        return None
+    with transaction.atomic():
+        curator = demo_account(DEMO_CURATOR)
+        directory_services.node_curator_add(node=node, user=curator)
+        owner = demo_account(DEMO_LISTING_OWNER)
+        if not workshop.owners.filter(pk=owner.pk).exists():
+            directory_services.listing_owner_add(listing=workshop, user=owner)
+        member = demo_account(DEMO_MEMBER)
+        badges = _member_passport_seed(member)
+    return Seeded(
+        f"Demo people (password {DEMO_PASSWORD!r}): {DEMO_CURATOR} curates {node.name}, "
+        f"{DEMO_LISTING_OWNER} owns {workshop.name}, {DEMO_MEMBER} has a public passport with "
+        f"{badges} badges."
+    )
+
+
+def _member_passport_seed(member: User) -> int:
+    """The demo member's public passport, with the demo badges they were awarded shown to everyone."""
+    if not member.first_name:
+        member.first_name, member.last_name = DEMO_MEMBER_NAME.split(" ", 1)
+        member.save(update_fields=["first_name", "last_name"])
+    passport = passport_services.passport_ensure(user=member)
+    if passport.visibility != Visibility.PUBLIC:
+        passport_services.passport_update(
+            passport=passport,
+            handle=DEMO_MEMBER_HANDLE,
+            display_name=DEMO_MEMBER_NAME,
+            bio="Furniture maker and lighting designer: I cut, print and draw my own parts, and teach "
+            "newcomers on the laser on Thursdays.",
+            location="Glasgow",
+            languages="English, French",
+            visibility=Visibility.PUBLIC,
+        )
+    held = set(selectors.badge_class_ids_held_by(member))
+    now = timezone.now().replace(microsecond=0)
+    for days, badge_class in enumerate(BadgeClass.objects.filter(name__in=DEMO_MEMBER_BADGES).order_by("pk")):
+        if badge_class.pk in held:
+            continue
+        assertion = services.assertion_issue(
+            badge_class=badge_class,
+            recipient_email=member.email,
+            recipient_name=DEMO_MEMBER_NAME,
+            narrative=f"Assessed at {badge_class.issuer.name} by a workshop host.",
+            issued_on=now - timedelta(days=30 + 45 * days),
+            send_email=False,
+        )
+        passport_services.passport_badge_show(
+            passport=passport, assertion=assertion, visibility=Visibility.PUBLIC
+        )
+    return len(DEMO_MEMBER_BADGES)
+
+
 def demo_badges_seed() -> Seeded:
     """An issuer for each published makerspace, the demo badge classes shared out among them and a few
     awards of each, one revoked. Skips (done=False) once any issuer exists."""
     if Issuer.objects.exists():
         return Seeded("Issuers already exist; seed_badges skipped.", done=False)
-    hubs = list(Listing.objects.published().filter(kind=ListingKind.MAKERSPACE).order_by("pk"))
+    hubs = list(
+        Listing.objects.published()
+        .filter(kind=ListingKind.MAKERSPACE)
+        .order_by("pk")
+        .prefetch_related("terms")
+    )
     if not hubs:
         return Seeded("No published makerspace to issue badges; run seed_demo first.", done=False)
     started = time.perf_counter()
@@ -269,7 +403,10 @@ def demo_badges_seed() -> Seeded:
         makers = cycle(MAKERS)
         signed = cycle((False, True))
         awarded: list[Assertion] = []
-        for issuer, badge in zip(cycle(issuers), DEMO_BADGES, strict=False):
+        # Machine badges go to workshops with machines, not to the community kitchens among makerspaces.
+        by_fit = sorted(issuers, key=lambda issuer: _is_kitchen(issuer.listing))
+        classes: list[BadgeClass] = []
+        for issuer, badge in zip(cycle(by_fit), DEMO_BADGES, strict=False):
             badge_class = badge_services.badge_class_create(
                 issuer=issuer,
                 name=badge.name,
@@ -288,6 +425,7 @@ def demo_badges_seed() -> Seeded:
                 tags=badge.tags,
                 valid_days=badge.valid_days,
             )
+            classes.append(badge_class)
             for _ in range(AWARDS_PER_CLASS):
                 name, email = next(makers)
                 assertion = services.assertion_issue(
@@ -304,7 +442,46 @@ def demo_badges_seed() -> Seeded:
             assertion=awarded[0],
             reason="Awarded by mistake to the wrong member; demo of a revoked badge.",
         )
+        equivalents = _equivalents_seed(by_fit, classes)
     return Seeded(
-        f"Seeded {len(issuers)} issuers, {len(DEMO_BADGES)} badge classes and "
-        f"{len(awarded)} assertions (one revoked) in {time.perf_counter() - started:.1f} s."
+        f"Seeded {len(issuers)} issuers, {len(classes) + equivalents} badge classes ({equivalents} accepted "
+        f"in place of another hub's by endorsement) and {len(awarded)} assertions (one revoked) in "
+        f"{time.perf_counter() - started:.1f} s."
     )
+
+
+def _is_kitchen(listing: Listing) -> bool:
+    return any(term.vocabulary == "sector" and term.slug in KITCHEN_SECTORS for term in listing.terms.all())
+
+
+def _equivalents_seed(issuers: list[Issuer], classes: list[BadgeClass]) -> int:
+    """Each hub's own induction badge for a machine another hub's badge already covers, and its
+    endorsement accepting that badge in place of its own: mutual recognition, so a holder of the one may
+    use the other hub's machine. Each goes to the first workshop-like issuer in its country."""
+    by_name = {badge_class.name: badge_class for badge_class in classes}
+    made = 0
+    for equivalent in DEMO_EQUIVALENTS:
+        endorsed = by_name.get(equivalent.endorsed)
+        issuer = next(
+            (
+                issuer
+                for issuer in issuers
+                if issuer.listing.country == equivalent.country and not _is_kitchen(issuer.listing)
+            ),
+            None,
+        )
+        if endorsed is None or issuer is None or issuer == endorsed.issuer:
+            continue
+        own = badge_services.badge_class_create(
+            issuer=issuer,
+            name=equivalent.name,
+            description=equivalent.description,
+            image=badge_image(badge=DemoBadge(equivalent.name, "", "", (), (), equivalent.colour)),
+            criteria_narrative=equivalent.criteria,
+            tags=equivalent.tags,
+        )
+        endorsement_give(
+            endorser=issuer, badge_class=endorsed, accepted_as=own, comment=equivalent.comment, actor=None
+        )
+        made += 1
+    return made

@@ -302,6 +302,13 @@ def node_create(
 
 
 @transaction.atomic
+def node_curator_add(*, node: Node, user: User) -> None:
+    """Make `user` a curator of `node` (as the admin does): they then publish, verify and decide claims
+    for its listings (directory.permissions)."""
+    node.curators.add(user)
+
+
+@transaction.atomic
 def term_create(
     *, vocabulary: str, name: str, slug: str = "", parent: Term | None = None, **fields: Any
 ) -> Term:

@@ -15,6 +15,7 @@ from PIL import Image
 from pytest_django import DjangoDbBlocker
 
 from directory import seeding, services
+from directory.demo_data.afield import AFIELD_LISTINGS
 from directory.models import Listing, ListingKind, ListingPhoto, ListingStatus, Node, Term, Vocabulary
 from directory.seeding import REGIONS, DemoListing, TermKey, demo_photo, terms_seed
 from directory.vocabulary import VOCABULARIES
@@ -122,7 +123,8 @@ def test_seed_demo_with_photos_gives_some_listings_photos(monkeypatch: pytest.Mo
     seed_demo()
 
     with_photos = ListingPhoto.objects.values("listing").distinct().count()
-    assert 0 < with_photos < Listing.objects.count() == 30
+    # The hand-written listings beyond the nodes come on top, without photos.
+    assert 0 < with_photos < Listing.objects.count() == 30 + len(AFIELD_LISTINGS)
     assert not ListingPhoto.objects.filter(alt_text="").exists()
 
 
@@ -160,7 +162,8 @@ class TestSeedDemo:
 
     def test_seed_demo_listings_are_complete_and_near_their_node(self) -> None:
         listings = Listing.objects.select_related("node").annotate(term_count=Count("terms"))
-        for listing in listings:
+        afield = {spec.name for spec in AFIELD_LISTINGS}
+        for listing in listings.exclude(name__in=afield):
             assert listing.node is not None
             assert listing.latitude is not None
             assert listing.longitude is not None
@@ -174,6 +177,16 @@ class TestSeedDemo:
             assert listing.languages
         cities = set(listings.values_list("city", flat=True))
         assert {"Paisley", "Saint-Denis", "Norderstedt", "Mbalmayo", "Tema"} <= cities
+
+    def test_seed_demo_adds_complete_listings_beyond_the_nodes(self) -> None:
+        beyond = Listing.objects.published().filter(node=None).annotate(term_count=Count("terms"))
+
+        assert {listing.city for listing in beyond} >= {"London", "Köln", "Lyon", "Nairobi"}
+        for listing in beyond:
+            assert listing.latitude is not None
+            assert listing.term_count >= 3
+            assert listing.summary
+            assert listing.description
 
     def test_seed_demo_run_twice_does_not_duplicate(self) -> None:
         counts = (Listing.objects.count(), Node.objects.count(), Term.objects.count())

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from directory.models import ListingKind, ListingStatus
-from tests.factories import EquipmentFactory, ListingFactory, UserFactory
+from tests.factories import EquipmentFactory, ListingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,18 +79,6 @@ def test_all_facilities_are_streamed(laser_hub, client: Client):
     assert isinstance(response, StreamingHttpResponse)
     document = json.loads(b"".join(response.streaming_content))
     assert [facility["name"] for facility in document["facilities"]] == ["Fablab Glasgow"]
-
-
-def test_can_i_make_asks_members_to_sign_in_and_answers_them(laser_hub, client: Client):
-    url = reverse("machinery_map:can_i_make")
-    assert client.get(url).status_code == 302
-
-    client.force_login(UserFactory.create())
-    response = client.get(url, {"what": "process:laser-cutting", "near": "55.86,-4.25", "radius": "10"})
-
-    assert response.status_code == 200
-    assert "1 hub nearby" in response.text
-    assert "You may use it" in response.text
 
 
 def test_the_machines_link_is_in_the_navigation(client: Client, db):

@@ -8,7 +8,7 @@ from badges.models import BadgeClass
 from badges.services.endorsements import endorsement_give
 from directory.models import ListingKind, ListingStatus, Term
 from machinery_map.models import EquipmentAccess, EquipmentStatus
-from machinery_map.selectors import MapFilters, map_search, usability_mark
+from machinery_map.selectors import HubCard, MapFilters, map_search, verdicts_mark
 from makeworks.lib.geo import Near
 from passport import services as passport_services
 from tests.factories import (
@@ -108,6 +108,13 @@ def award(badge_class: BadgeClass, email: str) -> None:
     passport_services.assertion_issue(badge_class=badge_class, recipient_email=email, send_email=False)
 
 
+def usable(card: HubCard) -> str:
+    """The answer for the hub's first listed machine."""
+    verdict = card.machines[0].verdict
+    assert verdict is not None
+    return verdict.outcome.value
+
+
 def verified_member(email: str) -> User:
     member = UserFactory.create(email=email)
     EmailAddress.objects.create(user=member, email=email, verified=True, primary=True)
@@ -126,18 +133,28 @@ def test_can_i_make_marks_machines_whose_badges_the_member_holds_or_an_accepted_
     filters = MapFilters(processes=("laser-cutting",), near=GLASGOW, operational_only=True)
 
     results = map_search(filters)
-    usability_mark(user=member, results=results)
-    assert {card.hub.name: card.usable for card in results.hubs} == {"Near Lab": False, "Big Fab": True}
+    verdicts_mark(user=member, results=results)
+    # Big Fab's staff operate its laser: booking, whatever the badges.
+    assert {card.hub.name: usable(card) for card in results.hubs} == {"Near Lab": "steps", "Big Fab": "book"}
 
     award(theirs, "maker@example.org")
     results = map_search(filters)
-    usability_mark(user=member, results=results)
-    assert {card.hub.name: card.usable for card in results.hubs}["Near Lab"] is False
+    verdicts_mark(user=member, results=results)
+    assert {card.hub.name: usable(card) for card in results.hubs}["Near Lab"] == "steps"
 
     endorsement_give(endorser=induction.issuer, badge_class=theirs, accepted_as=induction, actor=None)
     results = map_search(filters)
-    usability_mark(user=member, results=results)
-    assert {card.hub.name: card.usable for card in results.hubs}["Near Lab"] is True
+    verdicts_mark(user=member, results=results)
+    assert {card.hub.name: usable(card) for card in results.hubs}["Near Lab"] == "yes"
+    verdict = results.hubs[0].machines[0].verdict
+    assert verdict is not None
+    (check,) = verdict.badges
+    assert check.via is not None
+    assert (check.holding.value, check.via.name, check.via.issuer_name) == (
+        "equivalent",
+        "Laser induction",
+        other_hub_issuer.name,
+    )
 
 
 def test_holding_the_required_badge_itself_qualifies(hubs):
@@ -150,9 +167,9 @@ def test_holding_the_required_badge_itself_qualifies(hubs):
 
     award(induction, "maker@example.org")
     results = map_search(filters)
-    usability_mark(user=member, results=results)
+    verdicts_mark(user=member, results=results)
 
-    assert all(card.usable for card in results.hubs)
+    assert {card.hub.name: usable(card) for card in results.hubs} == {"Near Lab": "yes", "Big Fab": "book"}
 
 
 def test_a_page_past_the_last_says_so_and_still_counts_every_match(hubs):
@@ -169,7 +186,7 @@ def test_a_member_sees_which_badges_each_machine_requires_on_can_i_make(hubs):
     )
     hubs["near"].equipment.get(equipment_type__slug="laser-cutter").required_badge_classes.set([induction])
     results = map_search(MapFilters(equipment_types=("laser-cutter",), near=GLASGOW))
-    usability_mark(user=verified_member("maker@example.org"), results=results)
+    verdicts_mark(user=verified_member("maker@example.org"), results=results)
 
     required = {
         card.hub.name: [badge.name for badge in card.machines[0].equipment.required_badge_classes.all()]

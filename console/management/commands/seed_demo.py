@@ -1,8 +1,8 @@
 """`manage.py seed_demo`: fill an empty site with believable demo content, each domain seeding its own
 part through its public seeding function, bottom tier first: the directory's listings, then passport's
-badges (issuers are made from the makerspaces) and demo console accounts, then machinery_map's machines
-(which may require the hubs' induction badges). A front-door command, so no domain reaches upwards to
-seed another."""
+badges (issuers are made from the makerspaces), demo console accounts and the demo curator, listing
+owner and member, then machinery_map's machines (which may require the hubs' induction badges). A
+front-door command, so no domain reaches upwards to seed another."""
 
 from argparse import ArgumentParser, BooleanOptionalAction
 from typing import Any
@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from directory.seeding import demo_seed
 from machinery_map.seeding import demo_machines_seed
 from makeworks.lib.seeding import seeded_write
-from passport.seeding import demo_badges_seed, demo_roles_give
+from passport.seeding import demo_badges_seed, demo_people_give, demo_roles_give
 
 
 class Command(BaseCommand):
@@ -40,4 +40,5 @@ class Command(BaseCommand):
             return
         seeded_write(self, demo_badges_seed())
         seeded_write(self, demo_roles_give())
+        seeded_write(self, demo_people_give())
         seeded_write(self, demo_machines_seed())

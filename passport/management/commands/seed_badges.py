@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from makeworks.lib.seeding import seeded_write
-from passport.seeding import demo_badges_seed, demo_roles_give
+from passport.seeding import demo_badges_seed, demo_people_give, demo_roles_give
 
 
 class Command(BaseCommand):
@@ -18,3 +18,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         seeded_write(self, demo_badges_seed())
         seeded_write(self, demo_roles_give())
+        seeded_write(self, demo_people_give())
