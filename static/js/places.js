@@ -11,7 +11,7 @@
 
   var script = document.currentScript;
   var words = {
-    found: (script && script.dataset.found) || "%(count)s places found; use the arrow keys to choose.",
+    found: (script && script.dataset.found) || "{count} places found; use the arrow keys to choose.",
     one: (script && script.dataset.one) || "One place found; use the arrow keys to choose.",
     none: (script && script.dataset.none) || "No place found by that name.",
   };
@@ -20,7 +20,7 @@
   var counter = 0;
 
   function announce(box, count) {
-    var text = count === 0 ? words.none : count === 1 ? words.one : words.found.replace("%(count)s", count);
+    var text = count === 0 ? words.none : count === 1 ? words.one : words.found.replace("{count}", count);
     box.status.textContent = text;
   }
 
@@ -177,8 +177,13 @@
     status.setAttribute("role", "status");
     var wrapper = document.createElement("div");
     wrapper.className = "place-combobox";
+    // Moving a field blurs it: give the focus back (htmx may just have put it there, on a field in error).
+    var focused = document.activeElement === input;
     input.parentNode.insertBefore(wrapper, input);
     wrapper.appendChild(input);
+    if (focused) {
+      input.focus();
+    }
     wrapper.appendChild(list);
     wrapper.appendChild(status);
 
