@@ -14,6 +14,7 @@
     found: (script && script.dataset.found) || "{count} places found; use the arrow keys to choose.",
     one: (script && script.dataset.one) || "One place found; use the arrow keys to choose.",
     none: (script && script.dataset.none) || "No place found by that name.",
+    list: (script && script.dataset.list) || "Suggested places",
   };
   var WAIT_MS = 200;
   var MIN_LETTERS = 2;
@@ -165,13 +166,8 @@
     list.className = "place-suggestions";
     list.setAttribute("role", "listbox");
     list.hidden = true;
-    var label = input.labels && input.labels[0];
-    if (label) {
-      if (!label.id) {
-        label.id = id + "-label";
-      }
-      list.setAttribute("aria-labelledby", label.id);
-    }
+    // A name of its own, not the field's label: a label naming two controls would make the field ambiguous.
+    list.setAttribute("aria-label", words.list);
     var status = document.createElement("p");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
