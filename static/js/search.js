@@ -1,8 +1,9 @@
 /*
  * Small enhancements on top of pages that work without JavaScript:
  * - search suggestions: arrow keys move between the box and the list, Escape closes it;
- * - after htmx swaps the results, focus moves to the results heading when the control that was
- *   used (a facet or page link) has gone, so keyboard and screen reader users are not lost;
+ * - after htmx swaps the results (or the form with them: [data-results-swap]), focus moves to a field
+ *   marked invalid, else the results heading, when the control that was used (a facet or page link,
+ *   the form's button) has gone, so keyboard and screen reader users are not lost;
  * - on small screens the search filters start folded, so the results come first;
  * - the video facade: the third-party player is only loaded when the visitor presses "Play video".
  * This file is loaded on every page, which is why the video facade lives here.
@@ -59,11 +60,17 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
-    if (!target || target.id !== "results-region") {
+    if (!target || !target.hasAttribute("data-results-swap")) {
       return;
     }
     if (!document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected) {
-      var heading = target.querySelector("#results-heading, [role=alert] h2, [role=alert]");
+      // A field the answer marks wrong first (its message is beside it), else the results' heading.
+      var invalid = target.querySelector("[aria-invalid=true]");
+      if (invalid) {
+        invalid.focus();
+        return;
+      }
+      var heading = target.querySelector("#results-heading, #machine-results-heading, [role=alert] h2, [role=alert]");
       if (heading) {
         if (!heading.hasAttribute("tabindex")) {
           heading.setAttribute("tabindex", "-1");

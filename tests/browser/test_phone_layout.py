@@ -200,6 +200,7 @@ OWNER_PAGES: dict[str, Callable[[World], str]] = {
 # URL names that are not pages a person reads, or that only answer a form's post.
 NOT_PAGES = {
     "directory:suggest": "a fragment of suggestions inside the search box",
+    "directory:place_suggest": "JSON: the towns a place field suggests while one types",
     "directory:export_csv": "open data",
     "directory:export_json": "open data",
     "directory:node_export_csv": "open data",

@@ -266,8 +266,11 @@ def test_search_shows_the_corrected_spelling(client: Client, catalogue: Catalogu
     assert "Clyde Plywood Works" in page
 
 
-def test_htmx_search_returns_only_the_results_partial(client: Client, catalogue: Catalogue) -> None:
-    response = client.get(SEARCH, {"q": "plywood"}, headers={"HX-Request": "true"})
+def test_a_facet_or_page_link_through_htmx_gets_only_the_results(
+    client: Client, catalogue: Catalogue
+) -> None:
+    headers = {"HX-Request": "true", "HX-Target": "results-region"}
+    response = client.get(SEARCH, {"q": "plywood"}, headers=headers)
 
     page = text_of(response)
     assert response.status_code == 200
@@ -277,14 +280,73 @@ def test_htmx_search_returns_only_the_results_partial(client: Client, catalogue:
     assert "HX-Request" in response["Vary"]
 
 
+def test_the_search_form_through_htmx_gets_the_form_and_the_results(
+    client: Client, catalogue: Catalogue
+) -> None:
+    response = client.get(
+        SEARCH, {"q": "plywood"}, headers={"HX-Request": "true", "HX-Target": "search-main"}
+    )
+
+    page = text_of(response)
+    assert "<html" not in page
+    assert 'id="search-form"' in page
+    assert "Clyde Plywood Works" in page
+    assert "HX-Target" in response["Vary"]
+
+
 def test_htmx_search_with_bad_input_returns_the_messages_in_the_partial(
     client: Client, catalogue: Catalogue
 ) -> None:
-    response = client.get(SEARCH, {"radius": "-5", "near": "Glasgow"}, headers={"HX-Request": "true"})
+    response = client.get(
+        SEARCH,
+        {"radius": "-5", "near": "Glasgow"},
+        headers={"HX-Request": "true", "HX-Target": "search-main"},
+    )
 
     assert response.status_code == 400
     assert "<html" not in text_of(response)
+    assert 'id="search-radius-error"' in text_of(response)
     assert "The radius must be more than 0" in text_of(response)
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_an_unknown_place_is_named_under_the_near_field_and_the_filters_are_kept(
+    client: Client, catalogue: Catalogue, htmx: bool
+) -> None:
+    headers = {"HX-Request": "true", "HX-Target": "search-main"} if htmx else {}
+    response = client.get(
+        SEARCH, {"q": "plywood", "near": "Nowhereville", "kind": "fabricator"}, headers=headers
+    )
+
+    page = text_of(response)
+    assert response.status_code == 400
+    assert ("<html" in page) is not htmx
+    field = re.search(r'<div class="field field-near field-invalid">(.*?)</div>', page, re.S)
+    assert field is not None
+    assert 'value="Nowhereville"' in field.group(1)
+    assert 'aria-invalid="true" aria-describedby="search-near-error"' in field.group(1)
+    assert (
+        '<p id="search-near-error" class="field-error">We could not find the place “Nowhereville”'
+        in field.group(1)
+    )
+    assert '<a href="#search-near">We could not find the place' in page
+    assert 'id="search-q" name="q" value="plywood"' in page
+    assert '<input type="hidden" form="search-form" name="kind" value="fabricator">' in page
+
+
+def test_a_near_search_lists_the_nearest_first_even_with_words(client: Client, catalogue: Catalogue) -> None:
+    page = text_of(client.get(SEARCH, {"near": "55.86,-4.25", "radius": "50"}))
+
+    distances = [float(found) for found in re.findall(r"([\d.]+) km away", page)]
+    assert len(distances) >= 2
+    assert distances == sorted(distances)
+    assert '<option value="" selected>Nearest first</option>' in page
+    words = parse_search_params(QueryDict("q=plywood&near=Glasgow"))
+    assert words.effective_sort == "distance"
+    assert (
+        parse_search_params(QueryDict("q=plywood&near=Glasgow&sort=relevance")).effective_sort == "relevance"
+    )
+    assert parse_search_params(QueryDict("q=plywood")).effective_sort == "relevance"
 
 
 def test_htmx_history_restore_gets_the_whole_page(client: Client, catalogue: Catalogue) -> None:
