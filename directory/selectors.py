@@ -25,6 +25,7 @@ from directory.models import (
     ListingStatus,
     Node,
     ProductionAccess,
+    SearchEntry,
     Term,
     Vocabulary,
 )
@@ -255,3 +256,46 @@ def curation_page(node: Node) -> CurationPage:
 def listing_history(listing: Listing) -> list[ListingChange]:
     """A listing's history, newest first: what the audit log says was done to it."""
     return _listing_changes(audit_selectors.entries_for_object(listing), {listing.pk: listing})
+
+
+# The home page: the newest listings, a few with photos to show off, and the nodes on a map.
+HOME_RECENT_LIMIT = 6
+HOME_FEATURED_LIMIT = 3
+
+
+def recent_listings(*, exclude: Iterable[int] = (), limit: int = HOME_RECENT_LIMIT) -> list[ListingHit]:
+    """The newest published listings, as result cards (two queries: the search index's own order by
+    creation, then the cards). `exclude`: cards already on the page."""
+    newest = (
+        SearchEntry.objects.exclude(listing_id__in=list(exclude))
+        .order_by("-created_at", "-listing_id")
+        .values_list("listing_id", flat=True)
+    )
+    return listing_hits([(listing_id, None) for listing_id in newest[:limit]])
+
+
+def featured_listings(limit: int = HOME_FEATURED_LIMIT) -> list[ListingHit]:
+    """Published listings with a photo, curator-verified ones first, then the most recently updated: the
+    ones that show a visitor what the directory holds."""
+    has_photo = ListingPhoto.objects.filter(listing_id=OuterRef("pk"))
+    chosen = (
+        Listing.objects.published()
+        .filter(Exists(has_photo))
+        .order_by("-verified", "-updated_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    return listing_hits([(listing_id, None) for listing_id in chosen[:limit]])
+
+
+def node_points(cards: Iterable[NodeCard]) -> list[dict[str, object]]:
+    """The markers of a map of the nodes, in the shape static/js/map.js reads."""
+    return [
+        {
+            "name": card.node.label,
+            "url": card.node.get_absolute_url(),
+            "lat": card.node.latitude,
+            "lng": card.node.longitude,
+            "detail": str(card.node.country.name),
+        }
+        for card in cards
+    ]

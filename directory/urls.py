@@ -5,7 +5,6 @@ from directory.views import browse, contact, curation, editing, opendata
 app_name = "directory"
 
 urlpatterns = [
-    path("", browse.home, name="home"),
     path("search/", browse.search, name="search"),
     path("search/suggest/", browse.suggestions, name="suggest"),
     path("nodes/<slug:slug>/", browse.node_detail, name="node"),
