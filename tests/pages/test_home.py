@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 # Nodes with counts, newest listings and their cards, featured ones and theirs, badges, machines, plus
 # the session: a fixed number whatever the catalogue's size.
-HOME_QUERY_BOUND = 10
+HOME_QUERY_BOUND = 8
 
 
 def page_text(client: Client, url: str = "/") -> str:
@@ -105,5 +105,4 @@ def test_home_asks_a_bounded_number_of_queries_however_many_listings(
     with CaptureQueriesContext(connection) as queries:
         client.get("/")
 
-    print("home queries:", len(queries))
     assert len(queries) <= HOME_QUERY_BOUND, [query["sql"][:120] for query in queries]
