@@ -44,8 +44,13 @@ def build_home_world() -> HomeWorld:
     hubs = build_hubs()
     maker = User.objects.create_user(username="amina", email=MAKER, password="a long maker password")
     EmailAddress.objects.create(user=maker, email=MAKER, verified=True, primary=True)
+    laser = BadgeClassFactory.create(
+        issuer=hubs.a.issuer,
+        name="Laser cutter operator",
+        alignments=[{"targetName": "Laser cutting", "targetUrl": "https://skills.example.org/laser-cutting"}],
+    )
     shown = passport_services.assertion_issue(
-        badge_class=hubs.a.badge_class, recipient_email=MAKER, recipient_name="Amina"
+        badge_class=laser, recipient_email=MAKER, recipient_name="Amina"
     )
     kept = passport_services.assertion_issue(
         badge_class=BadgeClassFactory.create(issuer=hubs.a.issuer, name="Welding basics"),

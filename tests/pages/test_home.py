@@ -57,8 +57,7 @@ def test_home_activity_shows_a_public_badge_and_a_new_machine_but_never_a_privat
     page = page_text(client)
 
     activity = page.split('id="activity-heading"')[1].split("</section>")[0]
-    badge = home_world.hubs.a.badge_class
-    assert f"Amina Okafor earned {badge.name} from {badge.issuer.name}" in " ".join(
+    assert "Amina Okafor earned Laser cutter operator from Fablab Glasgow" in " ".join(
         re.sub(r"<[^>]+>", " ", activity).split()
     )
     assert reverse("passport_site:passport", kwargs={"handle": "amina"}) in activity
@@ -81,7 +80,8 @@ def test_home_offers_both_searches_a_maker_in_the_directory_and_a_skill_among_pa
     assert f'action="{reverse("directory:search")}"' in page
     assert f'action="{reverse("passport_site:makers")}"' in page
     assert 'name="skill"' in page
-    assert "For makers" in page and "For hubs" in page and "For verifiers" in page
+    for audience in ("For makers", "For hubs", "For verifiers"):
+        assert audience in page
 
 
 def test_the_navigation_links_the_maker_search(client: Client, db: None) -> None:
