@@ -260,7 +260,7 @@ def listing_history(listing: Listing) -> list[ListingChange]:
 
 # The home page: the newest listings, a few with photos to show off, and the nodes on a map.
 HOME_RECENT_LIMIT = 6
-HOME_FEATURED_LIMIT = 3
+HOME_FEATURED_LIMIT = 4
 
 
 def recent_listings(*, exclude: Iterable[int] = (), limit: int = HOME_RECENT_LIMIT) -> list[ListingHit]:
