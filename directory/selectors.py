@@ -12,6 +12,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language_info
+from django_countries import countries
 
 from audit import selectors as audit_selectors
 from audit.models import AuditEntry
@@ -295,7 +296,7 @@ def node_points(cards: Iterable[NodeCard]) -> list[dict[str, object]]:
             "url": card.node.get_absolute_url(),
             "lat": card.node.latitude,
             "lng": card.node.longitude,
-            "detail": str(card.node.country.name),
+            "detail": countries.name(card.node.country),
         }
         for card in cards
     ]

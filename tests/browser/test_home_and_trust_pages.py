@@ -44,7 +44,7 @@ def world(site: str, settings: Settings) -> HomeWorld:
 
 
 def first_visit(browser: Browser, site: str, language: str, viewport: ViewportSize) -> BrowserContext:
-    context = browser.new_context(base_url=site, locale=WORDS[language]["locale"], viewport=viewport)
+    context = browser.new_context(base_url=site, locale=str(WORDS[language]["locale"]), viewport=viewport)
     context.route(
         "**/*", lambda route: route.continue_() if route.request.url.startswith(site) else route.abort()
     )

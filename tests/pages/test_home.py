@@ -30,9 +30,9 @@ def test_home_puts_every_node_on_a_map_and_lists_it_with_its_count(
 ) -> None:
     page = page_text(client)
 
-    points = json.loads(
-        re.search(r'<script id="nodes-map-points" type="application/json">(.*?)</script>', page, re.S)[1]
-    )  # type: ignore[index]
+    found = re.search(r'<script id="nodes-map-points" type="application/json">(.*?)</script>', page, re.S)
+    assert found, "no map of the nodes"
+    points = json.loads(found[1])
     assert {point["name"] for point in points} == {"Glasgow", "Paris"}
     assert home_world.catalogue.glasgow.get_absolute_url() in page
     assert "3 listings" in page
