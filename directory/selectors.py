@@ -12,6 +12,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language_info
+from django_countries import countries
 
 from audit import selectors as audit_selectors
 from audit.models import AuditEntry
@@ -25,6 +26,7 @@ from directory.models import (
     ListingStatus,
     Node,
     ProductionAccess,
+    SearchEntry,
     Term,
     Vocabulary,
 )
@@ -255,3 +257,46 @@ def curation_page(node: Node) -> CurationPage:
 def listing_history(listing: Listing) -> list[ListingChange]:
     """A listing's history, newest first: what the audit log says was done to it."""
     return _listing_changes(audit_selectors.entries_for_object(listing), {listing.pk: listing})
+
+
+# The home page: the newest listings, a few with photos to show off, and the nodes on a map.
+HOME_RECENT_LIMIT = 6
+HOME_FEATURED_LIMIT = 4
+
+
+def recent_listings(*, exclude: Iterable[int] = (), limit: int = HOME_RECENT_LIMIT) -> list[ListingHit]:
+    """The newest published listings, as result cards (two queries: the search index's own order by
+    creation, then the cards). `exclude`: cards already on the page."""
+    newest = (
+        SearchEntry.objects.exclude(listing_id__in=list(exclude))
+        .order_by("-created_at", "-listing_id")
+        .values_list("listing_id", flat=True)
+    )
+    return listing_hits([(listing_id, None) for listing_id in newest[:limit]])
+
+
+def featured_listings(limit: int = HOME_FEATURED_LIMIT) -> list[ListingHit]:
+    """Published listings with a photo, curator-verified ones first, then the most recently updated: the
+    ones that show a visitor what the directory holds."""
+    has_photo = ListingPhoto.objects.filter(listing_id=OuterRef("pk"))
+    chosen = (
+        Listing.objects.published()
+        .filter(Exists(has_photo))
+        .order_by("-verified", "-updated_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    return listing_hits([(listing_id, None) for listing_id in chosen[:limit]])
+
+
+def node_points(cards: Iterable[NodeCard]) -> list[dict[str, object]]:
+    """The markers of a map of the nodes, in the shape static/js/map.js reads."""
+    return [
+        {
+            "name": card.node.label,
+            "url": card.node.get_absolute_url(),
+            "lat": card.node.latitude,
+            "lng": card.node.longitude,
+            "detail": countries.name(card.node.country),
+        }
+        for card in cards
+    ]

@@ -5,7 +5,6 @@ from directory.views import browse, contact, curation, editing, opendata, places
 app_name = "directory"
 
 urlpatterns = [
-    path("", browse.home, name="home"),
     path("search/", browse.search, name="search"),
     path("search/suggest/", browse.suggestions, name="suggest"),
     path("places/suggest/", places.place_suggest, name="place_suggest"),

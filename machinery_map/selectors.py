@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from badges import selectors as badge_selectors
 from badges.models import BadgeClass
-from directory.models import Listing, Term, Vocabulary
+from directory.models import Listing, ListingStatus, Term, Vocabulary
 from machinery_map.models import (
     HUB_KINDS,
     Equipment,
@@ -375,4 +375,15 @@ def filter_choices() -> FilterChoices:
         processes=[(process.slug, process.label) for process in processes],
         materials=[(term.slug, term.label) for term in materials],
         access=[(str(value), str(label)) for value, label in EquipmentAccess.choices],
+    )
+
+
+def recent_machines(limit: int = 5) -> list[Equipment]:
+    """The machines most recently added to published hubs, newest first (one query), retired ones left
+    out: what the home page's activity says arrived."""
+    return list(
+        Equipment.objects.filter(hub__status=ListingStatus.PUBLISHED)
+        .exclude(status=EquipmentStatus.RETIRED)
+        .select_related("hub", "equipment_type")
+        .order_by("-created_at", "-pk")[:limit]
     )

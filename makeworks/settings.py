@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     # "partners" they always had.
     "api",
     "api.keys",
+    # The home page, which gathers every domain's news, and the about, privacy, terms and contact pages.
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +232,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "makeworks <noreply@makeworks.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people reach the site's operators (the contact, privacy and terms pages show it).
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "contact@makeworks.example")
 
 # Argon2 first: new passwords are hashed with it, older hashes are upgraded at the next log-in.
 PASSWORD_HASHERS = [

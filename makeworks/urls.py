@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("console/", include("console.urls")),
     path("machines/", include("machinery_map.urls")),
+    path("", include("pages.urls")),
     path("", include("passport.site_urls")),
     path("", include("directory.urls")),
     prefix_default_language=False,

@@ -521,3 +521,50 @@ def maker_search(
         .annotate(distance_squared=squared_km(near.latitude, near.longitude))
         .order_by("distance_squared", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ShownBadge:
+    """A badge its earner chose to show on their public passport, as the home page's activity lists it."""
+
+    maker_name: str
+    passport_url: str
+    badge_name: str
+    badge_url: str
+    issuer_name: str
+    issued_on: datetime
+
+
+def recent_public_badges(*, limit: int = 5, now: datetime | None = None) -> list[ShownBadge]:
+    """The latest standing badges shown publicly on public passports, newest award first (one query).
+    Only what the earner already shows to everyone: a private or unlisted passport, a badge kept
+    private, a revoked or expired one never appears."""
+    now = now or timezone.now()
+    shown = (
+        PassportBadge.objects.filter(
+            visibility=Visibility.PUBLIC,
+            passport__visibility=Visibility.PUBLIC,
+            assertion__revoked=False,
+        )
+        .exclude(assertion__expires__lte=now)
+        .select_related("passport", "assertion__badge_class__issuer")
+        .order_by("-assertion__issued_on", "-pk")[:limit]
+    )
+    return [
+        ShownBadge(
+            maker_name=row.passport.display_name,
+            passport_url=reverse("passport_site:passport", kwargs={"handle": row.passport.handle}),
+            badge_name=row.assertion.badge_class.name,
+            badge_url=reverse(
+                "passport_site:passport_badge",
+                kwargs={
+                    "handle": row.passport.handle,
+                    "kind": "platform",
+                    "public_id": row.assertion.public_id,
+                },
+            ),
+            issuer_name=row.assertion.badge_class.issuer.name,
+            issued_on=row.assertion.issued_on,
+        )
+        for row in shown
+    ]

@@ -7,7 +7,6 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from directory import permissions, selectors
-from directory.models import ListingKind
 from directory.permissions import Action
 from directory.search import SearchParamsError, parse_search_params, search_listings, suggest
 from directory.search.params import MAX_FILTER_VALUES, MAX_QUERY_LENGTH, TERM_PARAMS
@@ -29,12 +28,6 @@ def _map_context() -> dict[str, str]:
 def _form_values(query: QueryDict) -> dict[str, str]:
     """What the visitor typed, to put back into the search form whether or not it was valid."""
     return {key: query.get(key, "")[:FORM_VALUE_LENGTH] for key in ("q", "near", "radius", "sort")}
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    context = {"node_cards": selectors.node_cards(), "kinds": ListingKind.choices}
-    return render(request, "directory/home.html", context)
 
 
 # The search form's fields a message can be about, by the id of their input on the page.

@@ -307,7 +307,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         else:
             logout(request)
             messages.success(request, _("Your account and your passport are deleted."))
-            return redirect("directory:home")
+            return redirect("pages:home")
     return render(request, "passport/passport/account_delete.html", {"form": form, "sole_owned": sole})
 
 

@@ -109,7 +109,11 @@ def listing(name: str) -> Callable[[World], str]:
 
 # Every page anyone may open, by URL name (or a plain name for pages outside our URL names).
 PUBLIC_PAGES: dict[str, Callable[[World], str]] = {
-    "directory:home": lambda world: reverse("directory:home"),
+    "pages:home": lambda world: reverse("pages:home"),
+    "pages:about": lambda world: reverse("pages:about"),
+    "pages:privacy": lambda world: reverse("pages:privacy"),
+    "pages:terms": lambda world: reverse("pages:terms"),
+    "pages:contact": lambda world: reverse("pages:contact"),
     "directory:search": lambda world: reverse("directory:search") + "?q=plywood&near=Glasgow",
     "search by node": lambda world: reverse("directory:search") + "?node=glasgow&material=plywood",
     "directory:node": lambda world: world.catalogue.glasgow.get_absolute_url(),

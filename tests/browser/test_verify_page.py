@@ -56,7 +56,7 @@ def test_the_verifier_has_no_serious_accessibility_violations(page: Page, assert
 
 def test_a_visitor_verifies_a_badge_by_its_address_and_email(page: Page, assertion: Assertion) -> None:
     page.goto("/")
-    page.get_by_role("link", name="Verify a badge").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Verify a badge").click()
 
     page.get_by_label("Badge URL or signed badge (JWS)").fill(selectors.assertion_url(assertion))
     page.get_by_label("Earner's e-mail").fill(EARNER)

@@ -183,7 +183,7 @@ def test_a_member_without_a_role_sees_no_hub_and_no_console_link(client: Client,
 def test_people_with_a_hub_role_get_the_console_link(client: Client, hubs: Hubs, role: str) -> None:
     client.force_login(hubs.person(role))
 
-    page = client.get(reverse("directory:home")).content.decode()
+    page = client.get(reverse("pages:home")).content.decode()
 
     assert 'href="/console/">Console</a>' in page
 

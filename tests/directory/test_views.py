@@ -45,7 +45,7 @@ def facet_hrefs(page: str) -> list[str]:
 
 
 def test_home_lists_each_node_with_its_published_listing_count(client: Client, catalogue: Catalogue) -> None:
-    response = client.get(reverse("directory:home"))
+    response = client.get(reverse("pages:home"))
 
     page = text_of(response)
     assert response.status_code == 200
@@ -58,7 +58,7 @@ def test_home_lists_each_node_with_its_published_listing_count(client: Client, c
 
 
 def test_home_has_a_search_box_that_asks_for_suggestions(client: Client, catalogue: Catalogue) -> None:
-    page = text_of(client.get(reverse("directory:home")))
+    page = text_of(client.get(reverse("pages:home")))
 
     assert f'action="{SEARCH}"' in page
     assert f'hx-get="{reverse("directory:suggest")}"' in page

@@ -68,7 +68,7 @@ def test_every_check_the_verifier_makes_has_a_plain_sentence() -> None:
 
 
 def test_every_page_links_to_the_verifier(client: Client) -> None:
-    page = client.get(reverse("directory:home")).content.decode()
+    page = client.get(reverse("pages:home")).content.decode()
 
     assert f'<a href="{reverse("passport_site:verify")}">Verify a badge</a>' in page
 
