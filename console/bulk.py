@@ -210,7 +210,8 @@ def bulk_file_read(data: bytes) -> BulkFile:
     if isinstance(text, LineProblem):
         read.problems.append(text)
         return read
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open would otherwise swallow the rest of the file into one cell, silently.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     today = timezone.localdate()
     first_line_of: dict[str, int] = {}
     try:
