@@ -152,15 +152,14 @@ class PersonChoiceField(forms.ModelChoiceField):
 class AuditFilterForm(forms.Form):
     """Narrow the audit log to one kind of action, or to what one person did."""
 
-    action = forms.ChoiceField(label=_("Action"), required=False)
-    person = PersonChoiceField(
-        queryset=User.objects.none(), label=_("Done by"), required=False, empty_label=_("Anyone")
-    )
-
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("Every action")), *AuditAction.choices]
-        self.fields["person"].queryset = people
+        self.fields["action"] = forms.ChoiceField(
+            label=_("Action"), required=False, choices=[("", _("Every action")), *AuditAction.choices]
+        )
+        self.fields["person"] = PersonChoiceField(
+            queryset=people, label=_("Done by"), required=False, empty_label=_("Anyone")
+        )
 
 
 class RevokeForm(forms.Form):

@@ -225,7 +225,12 @@ def _bulk_confirm(request: HttpRequest, issuer: Issuer, badge_classes: QuerySet[
             if badge_class is not None
             else None
         )
-        if checked is None or not checked.valid_lines or checked.valid_lines != options.get("lines"):
+        if (
+            badge_class is None
+            or checked is None
+            or not checked.valid_lines
+            or checked.valid_lines != options.get("lines")
+        ):
             messages.error(request, _("The file no longer passes its check; upload it again."))
             return redirect("console:bulk_issue", slug=issuer.slug)
         batch = services.issue_batch_create(
