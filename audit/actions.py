@@ -25,3 +25,8 @@ def action_known(action: str) -> bool:
 def action_label(action: str) -> str | Promise:
     """What people read for `action`; the raw name if no app declares it any more."""
     return _LABELS.get(action, action)
+
+
+def actions_declared() -> list[str]:
+    """Every action the apps have declared, so the pages that read the log can prove they tell them all."""
+    return sorted(_LABELS)

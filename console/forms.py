@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from badges.models import BadgeClass, IssuerRole
+from badges.models import AuditAction, BadgeClass, IssuerRole
 from badges.services import alignments_validate, badge_image_validate, tags_validate
+from console.audit_log import person_name
 from console.bulk import MAX_BYTES
 from console.selectors import STATUS_LABELS, account_by_email
 from passport.models import Assertion, VerificationType
@@ -141,6 +142,24 @@ class AssertionFilterForm(forms.Form):
     def __init__(self, *args: Any, badge_classes: QuerySet[BadgeClass], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["badge_class"] = _badge_class_field(badge_classes, required=False)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return person_name(obj)
+
+
+class AuditFilterForm(forms.Form):
+    """Narrow the audit log to one kind of action, or to what one person did."""
+
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"] = forms.ChoiceField(
+            label=_("Action"), required=False, choices=[("", _("Every action")), *AuditAction.choices]
+        )
+        self.fields["person"] = PersonChoiceField(
+            queryset=people, label=_("Done by"), required=False, empty_label=_("Anyone")
+        )
 
 
 class RevokeForm(forms.Form):

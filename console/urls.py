@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/issue/", views.issue, name="issue"),
     path("<slug:slug>/bulk/", views.bulk_issue, name="bulk_issue"),
+    path("<slug:slug>/bulk/template.csv", views.bulk_template, name="bulk_template"),
     path("<slug:slug>/bulk/<int:batch_id>/", views.batch, name="batch"),
     path("<slug:slug>/bulk/<int:batch_id>/retry/", views.batch_retry, name="batch_retry"),
     path("<slug:slug>/audit/", views.audit_log, name="audit_log"),

@@ -26,10 +26,13 @@ from badges import selectors as badge_selectors
 from badges.models import BadgeClass, Issuer
 from badges.permissions import IssuerAction
 from console import selectors
-from console.bulk import MAX_BYTES, MAX_ROWS, bulk_file_check, bulk_file_read
+from console.audit_log import audit_lines, audit_people
+from console.bulk import MAX_BYTES, MAX_ROWS, bulk_file_check
+from console.bulk import bulk_template as bulk_template_text
 from console.forms import (
     AssertionFilterForm,
     AssertionsSelectForm,
+    AuditFilterForm,
     BulkConfirmForm,
     BulkRevokeForm,
     BulkUploadForm,
@@ -179,7 +182,7 @@ def _bulk_check(request: HttpRequest, issuer: Issuer, form: BulkUploadForm) -> d
         "signed": signed,
         "expires": expires,
     }
-    if checked.ready:
+    if checked.ready or checked.partly_ready:
         token = account_services.checked_upload_keep(
             user=signed_in_user(request),
             purpose=_upload_purpose(issuer),
@@ -188,6 +191,8 @@ def _bulk_check(request: HttpRequest, issuer: Issuer, form: BulkUploadForm) -> d
                 "badge_class": data["badge_class"].pk,
                 "signed": signed,
                 "expires": expires.isoformat() if expires else None,
+                # What the preview offered to issue: the confirmation issues these rows or nothing.
+                "lines": checked.valid_lines,
             },
         )
         preview["confirm_form"] = BulkConfirmForm(initial={"token": token})
@@ -195,6 +200,8 @@ def _bulk_check(request: HttpRequest, issuer: Issuer, form: BulkUploadForm) -> d
 
 
 def _bulk_confirm(request: HttpRequest, issuer: Issuer, badge_classes: QuerySet[BadgeClass]) -> HttpResponse:
+    """Issue the rows the preview offered, checked again (a row whose person got the badge since, from
+    another upload, is refused now): all of them in one batch, or none if the check changed."""
     form = BulkConfirmForm(request.POST)
     # Taking the checked upload deletes it, so a confirmation posted twice issues it once.
     upload = (
@@ -209,17 +216,30 @@ def _bulk_confirm(request: HttpRequest, issuer: Issuer, badge_classes: QuerySet[
         return redirect("console:bulk_issue", slug=issuer.slug)
     options = upload.options
     badge_class = badge_classes.filter(pk=options["badge_class"]).first()
-    read = bulk_file_read(bytes(upload.data))
-    if badge_class is None or not read.ready:
-        messages.error(request, _("The file no longer passes its check; upload it again."))
-        return redirect("console:bulk_issue", slug=issuer.slug)
+    expires = datetime.fromisoformat(options["expires"]) if options["expires"] else None
     try:
+        checked = (
+            bulk_file_check(
+                data=bytes(upload.data), badge_class=badge_class, signed=options["signed"], expires=expires
+            )
+            if badge_class is not None
+            else None
+        )
+        if (
+            badge_class is None
+            or checked is None
+            or not checked.valid_lines
+            or checked.valid_lines != options.get("lines")
+        ):
+            messages.error(request, _("The file no longer passes its check; upload it again."))
+            return redirect("console:bulk_issue", slug=issuer.slug)
         batch = services.issue_batch_create(
             badge_class=badge_class,
-            awards=read.awards,
+            awards=checked.valid_awards,
             created_by=signed_in_user(request),
             signed=options["signed"],
-            expires=datetime.fromisoformat(options["expires"]) if options["expires"] else None,
+            expires=expires,
+            skipped=checked.skipped(),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -234,6 +254,16 @@ def _bulk_confirm(request: HttpRequest, issuer: Issuer, badge_classes: QuerySet[
         % {"count": batch.total},
     )
     return redirect("console:batch", slug=issuer.slug, batch_id=batch.pk)
+
+
+@login_required
+@require_safe
+def bulk_template(request: HttpRequest, slug: str) -> HttpResponse:
+    """The CSV file to fill in: the columns the upload reads and one example row."""
+    issuer = _hub(request, slug, IssuerAction.ISSUE)
+    response = HttpResponse(bulk_template_text(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{issuer.slug}-bulk-issue-template.csv"'
+    return response
 
 
 @login_required
@@ -445,7 +475,22 @@ AUDIT_ENTRIES_PER_PAGE = 50
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     """The hub's audit log, newest first, for those who may read it (owners and site administrators)."""
     issuer = _hub(request, slug, IssuerAction.READ_AUDIT_LOG)
-    page = Paginator(badge_selectors.audit_entries(issuer), AUDIT_ENTRIES_PER_PAGE).get_page(
-        request.GET.get("page")
+    entries = badge_selectors.audit_entries(issuer)
+    form = AuditFilterForm(request.GET or None, people=audit_people(entries))
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["action"]:
+            entries = entries.filter(action=form.cleaned_data["action"])
+        if form.cleaned_data["person"]:
+            entries = entries.filter(actor=form.cleaned_data["person"])
+    page = Paginator(entries, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    context = _hub_context(
+        request,
+        issuer,
+        page=page,
+        lines=audit_lines(issuer, page.object_list),
+        form=form,
+        filters=filters.urlencode(),
     )
-    return render(request, "console/audit_log.html", _hub_context(request, issuer, page=page))
+    return render(request, "console/audit_log.html", context, status=400 if form.errors else 200)

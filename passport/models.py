@@ -66,6 +66,9 @@ class IssueBatch(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     total = models.PositiveIntegerField(_("number of badges"))
+    # The rows of the upload left out when staff chose to issue only the valid ones, each as
+    # {"line": 4, "column": "email", "message": "..."}, so the batch page can say what was not issued.
+    skipped = models.JSONField(_("rows skipped"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

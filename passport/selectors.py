@@ -3,6 +3,7 @@
 Every id is an absolute URL on SITE_URL, so a verifier anywhere can fetch what an assertion points to.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -242,6 +243,26 @@ def member_assertions(user: AbstractBaseUser) -> QuerySet[Assertion]:
         if recipient.identity_matches(identity, salt, lookups[lookup])
     ]
     return Assertion.objects.filter(id__in=proven)
+
+
+def emails_holding(badge_class: BadgeClass, emails: Iterable[str]) -> set[str]:
+    """Which of these addresses already hold a standing (not revoked) badge of `badge_class`, in the
+    case they were given, so a bulk upload sent again does not award anyone twice. One indexed query by
+    the lookup key; each candidate is then proven against its salted identity."""
+    lookups: dict[str, list[str]] = {}
+    for email in emails:
+        lookups.setdefault(badge_selectors.recipient_lookup(email), []).append(email)
+    if not lookups:
+        return set()
+    candidates = Assertion.objects.filter(
+        badge_class=badge_class, revoked=False, recipient_lookup__in=list(lookups)
+    ).values_list("recipient_identity", "recipient_salt", "recipient_lookup")
+    return {
+        email
+        for identity, salt, lookup in candidates
+        for email in lookups[lookup]
+        if recipient.identity_matches(identity, salt, email)
+    }
 
 
 def badge_class_ids_held_by(user: AbstractBaseUser, *, now: datetime | None = None) -> set[int]:

@@ -11,12 +11,13 @@ pending. Staff may ask for the award e-mail again, once per request (`resend_req
 again what is stuck. How the tasks are queued, swept and claimed is in passport.services.delivery.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -58,6 +59,8 @@ class AwardProblem:
 
     row: int
     message: str
+    # The award's field it concerns ("recipient_email", "evidence_url"...), empty for the whole award.
+    field: str = ""
 
 
 @transaction.atomic
@@ -233,7 +236,14 @@ def _unsaved_assertions(
             # The server's fault, not the row's: refuse the whole batch once rather than every row.
             raise
         except ValidationError as error:
-            problems += [AwardProblem(row, message) for message in error.messages]
+            if hasattr(error, "error_dict"):
+                problems += [
+                    AwardProblem(row, message, "" if field == NON_FIELD_ERRORS else field)
+                    for field, messages in error.message_dict.items()
+                    for message in messages
+                ]
+            else:
+                problems += [AwardProblem(row, message) for message in error.messages]
     return assertions, problems
 
 
@@ -246,9 +256,11 @@ def issue_batch_create(
     signed: bool = False,
     expires: datetime | None = None,
     send_email: bool = True,
+    skipped: Sequence[Mapping[str, Any]] = (),
 ) -> IssueBatch:
     """Issue a bulk upload's awards as one batch, all or none (see assertions_issue); its progress is
-    then read from its assertions as the tasks bake and e-mail them."""
+    then read from its assertions as the tasks bake and e-mail them. `skipped` records the upload's rows
+    left out (line, column, message), for the batch page to list."""
     if not awards:
         raise ValidationError(_("A batch needs at least one award."), code="empty_batch")
     current = _current_badge_class(badge_class)
@@ -257,6 +269,7 @@ def issue_batch_create(
         badge_class=current,
         created_by=created_by,
         total=len(awards),
+        skipped=[dict(row) for row in skipped],
     )
     assertions_issue(
         badge_class=current,

@@ -228,6 +228,7 @@ NOT_PAGES = {
     "badges:badge_class_image": "an image",
     "badges:endorsement": "JSON-LD (or its page, shown like the badge class page)",
     "console:assertions_export": "a CSV download",
+    "console:bulk_template": "a CSV download",
     "console:assertions_revoke": "answers the assertions list's post",
     "console:assertion_revoke": "answers the assertion page's post",
     "console:assertion_resend": "answers the assertion page's post",

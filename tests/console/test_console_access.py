@@ -310,7 +310,7 @@ def test_an_owner_reads_who_did_what_in_the_audit_log(client: Client, hubs: Hubs
 
     page = text_of(client.get(console_url("audit_log", hubs.a)).content.decode())
 
-    assert "glasgow-editor@example.org Badges issued in a batch" in page
+    assert "glasgow-editor@example.org issued “Laser cutting at Glasgow” to 2 people in a batch." in page
     assert '"count": 2' in page
-    assert "glasgow-owner@example.org Person given a role" in page
+    assert "glasgow-owner@example.org gave glasgow-editor@example.org the role Editor." in page
     assert "paris" not in page.lower()
