@@ -17,4 +17,8 @@ def described_widget(field: BoundField) -> SafeString:
     if field.help_text:
         ids.append(f"{field.auto_id}_helptext")
     attrs = {"aria-describedby": " ".join(ids)} if ids else None
+    # allauth writes the label into the placeholder of the forms it means to show unlabelled; beside
+    # the visible label it only repeats it, and reads as text already typed.
+    if str(field.field.widget.attrs.get("placeholder", "")).lower() == str(field.label).lower():
+        del field.field.widget.attrs["placeholder"]
     return field.as_widget(attrs=attrs)
