@@ -5,6 +5,7 @@ side effects in save().
 """
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +20,11 @@ from makeworks.fields import NameField
 
 def prefers_french() -> bool:
     return (get_language() or "").startswith("fr")
+
+
+class LocalizedText(NamedTuple):
+    text: str
+    language: str
 
 
 def localized(name: str, name_fr: str, *, french: bool | None = None) -> str:
@@ -37,6 +43,8 @@ class Node(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     country = CountryField(_("country"))
     description = models.TextField(_("description"), blank=True)
+    # The node's own words in French, which its curators write beside the English (Markdown, as it).
+    description_fr = models.TextField(_("description in French"), blank=True)
     latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(
         _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
@@ -62,6 +70,17 @@ class Node(models.Model):
     @property
     def label(self) -> str:
         return localized(self.name, self.name_fr)
+
+    @property
+    def about(self) -> "LocalizedText":
+        """The description in the page's language, or in the other one when only that one is written
+        (with its language, so the page can mark it for screen readers and translators)."""
+        french = prefers_french()
+        texts = [("fr", self.description_fr), ("en", self.description)]
+        for language, text in texts if french else reversed(texts):
+            if text.strip():
+                return LocalizedText(text=text, language=language)
+        return LocalizedText(text="", language="")
 
 
 class Vocabulary(models.TextChoices):
@@ -334,6 +353,12 @@ class ChangeAction(models.TextChoices):
     OWNER_ADDED = "directory.listing.owner_added", _("Owner added")
     IMPORTED = "directory.listing.imported", _("Imported")
     DELETED = "directory.listing.deleted", _("Deleted")
+
+
+class NodeAction(models.TextChoices):
+    """What the directory writes to the audit log about a node."""
+
+    DESCRIBED = "directory.node.described", _("Description edited")
 
 
 class ContactMessage(models.Model):

@@ -44,11 +44,13 @@ class PreferredLanguageMiddleware:
         if translation.get_language_from_path(request.path_info) is not None:
             return self.get_response(request)
         language = translation.get_language_from_request(request)
+        urlconf = getattr(request, "urlconf", None)
         if language == settings.LANGUAGE_CODE:
-            localised = _localised_page(request.path_info, settings.LANGUAGES[-1][0], getattr(request, "urlconf", None))
+            # Whether the page has a twin in another language (French), for the Vary header only.
+            localised = _localised_page(request.path_info, settings.LANGUAGES[-1][0], urlconf)
             response = self.get_response(request)
         else:
-            localised = _localised_page(request.path_info, language, getattr(request, "urlconf", None))
+            localised = _localised_page(request.path_info, language, urlconf)
             if localised:
                 query = request.META.get("QUERY_STRING", "")
                 script = request.META.get("SCRIPT_NAME", "").rstrip("/")

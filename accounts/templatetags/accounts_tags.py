@@ -16,7 +16,7 @@ def described_widget(field: BoundField) -> SafeString:
         ids.append(f"{field.auto_id}_errors")
     if field.help_text:
         ids.append(f"{field.auto_id}_helptext")
-    attrs = {"aria-describedby": " ".join(ids)} if ids else None
+    attrs: dict[str, str | bool] | None = {"aria-describedby": " ".join(ids)} if ids else None
     # allauth writes the label into the placeholder of the forms it means to show unlabelled; beside
     # the visible label it only repeats it, and reads as text already typed.
     if str(field.field.widget.attrs.get("placeholder", "")).lower() == str(field.label).lower():

@@ -24,6 +24,7 @@ from directory.services.listings import (
     term_save,
     unique_slug,
 )
+from directory.services.nodes import node_describe
 from directory.services.places import place_record, place_record_city, place_save
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "listing_verify",
     "listings_bulk_create",
     "node_create",
+    "node_describe",
     "photo_add",
     "photo_delete",
     "photo_reencode",
