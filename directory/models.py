@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from makeworks.fields import NameField
+from makeworks.lib.language import LANGUAGE_MAX_LENGTH
 
 
 def prefers_french() -> bool:
@@ -310,6 +311,8 @@ class Claim(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
     )
+    # The claimant's language when claiming, which the decision e-mail is written in.
+    language = models.CharField(_("language"), max_length=LANGUAGE_MAX_LENGTH, default="en", editable=False)
     created_at = models.DateTimeField(_("made"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -368,6 +371,8 @@ class ContactMessage(models.Model):
     sender_name = NameField(_("your name"), max_length=120)
     sender_email = models.EmailField(_("your e-mail"))
     body = models.TextField(_("message"), max_length=5000)
+    # The sender's language: both e-mails are written in it (the listing's reads the sender's words anyway).
+    language = models.CharField(_("language"), max_length=LANGUAGE_MAX_LENGTH, default="en", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # When its delivery was last handed to the broker; empty when the broker refused it (see the
