@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from makeworks.health import healthz
-from makeworks.language import set_language
+from makeworks.setlang import set_language
 
 # English pages have no prefix and French ones live under /fr/, so every state is a shareable URL.
 urlpatterns: list[URLPattern | URLResolver] = [
