@@ -10,12 +10,15 @@ import logging
 from dataclasses import dataclass
 from smtplib import SMTPException
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
+from django.urls import reverse
 
 from accounts import services
 from accounts.tasks import deliver_email
@@ -50,6 +53,25 @@ class AccountAdapter(DefaultAccountAdapter):
                 logger.exception("Could not send the e-mail %r", subject)
 
         transaction.on_commit(deliver)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        # Signing up leads to the welcome once the address is confirmed (the confirmation resumes the
+        # sign-up's log-in, which goes here), in the language the person signed up in.
+        return reverse("accounts:welcome")
+
+    def get_email_verification_redirect_url(self, email_address: EmailAddress) -> str:
+        """After a confirmation that did not resume a sign-up in this browser: a first address leads to
+        the welcome (through the log-in page for someone who opened the link elsewhere), a further one
+        back to the list of addresses it was added from."""
+        first = (
+            not EmailAddress.objects.filter(user_id=email_address.user_id, verified=True)
+            .exclude(pk=email_address.pk)
+            .exists()
+        )
+        if self.request.user.is_authenticated:
+            return reverse("accounts:welcome") if first else reverse("account_email")
+        login = resolve_url(settings.LOGIN_URL)
+        return f"{login}?{urlencode({'next': reverse('accounts:welcome')})}" if first else login
 
     def get_client_ip(self, request: HttpRequest) -> str:
         # The site's one reader of the client address, so log-in limits count each client behind the

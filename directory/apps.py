@@ -7,6 +7,7 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import actions_register
-        from directory.models import ChangeAction
+        from directory.models import ChangeAction, NodeAction
 
         actions_register(ChangeAction)
+        actions_register(NodeAction)

@@ -5,6 +5,7 @@ side effects in save().
 """
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,10 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from makeworks.fields import NameField
+from makeworks.lib.language import LANGUAGE_MAX_LENGTH
 
 
 def prefers_french() -> bool:
     return (get_language() or "").startswith("fr")
+
+
+class LocalizedText(NamedTuple):
+    text: str
+    language: str
 
 
 def localized(name: str, name_fr: str, *, french: bool | None = None) -> str:
@@ -37,6 +44,8 @@ class Node(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     country = CountryField(_("country"))
     description = models.TextField(_("description"), blank=True)
+    # The node's own words in French, which its curators write beside the English (Markdown, as it).
+    description_fr = models.TextField(_("description in French"), blank=True)
     latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(
         _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
@@ -62,6 +71,17 @@ class Node(models.Model):
     @property
     def label(self) -> str:
         return localized(self.name, self.name_fr)
+
+    @property
+    def about(self) -> "LocalizedText":
+        """The description in the page's language, or in the other one when only that one is written
+        (with its language, so the page can mark it for screen readers and translators)."""
+        french = prefers_french()
+        texts = [("fr", self.description_fr), ("en", self.description)]
+        for language, text in texts if french else reversed(texts):
+            if text.strip():
+                return LocalizedText(text=text, language=language)
+        return LocalizedText(text="", language="")
 
 
 class Vocabulary(models.TextChoices):
@@ -291,6 +311,8 @@ class Claim(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
     )
+    # The claimant's language when claiming, which the decision e-mail is written in.
+    language = models.CharField(_("language"), max_length=LANGUAGE_MAX_LENGTH, default="en", editable=False)
     created_at = models.DateTimeField(_("made"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -336,6 +358,12 @@ class ChangeAction(models.TextChoices):
     DELETED = "directory.listing.deleted", _("Deleted")
 
 
+class NodeAction(models.TextChoices):
+    """What the directory writes to the audit log about a node."""
+
+    DESCRIBED = "directory.node.described", _("Description edited")
+
+
 class ContactMessage(models.Model):
     """A visitor's message to a listing, kept until the e-mail task has sent it (and its copy)."""
 
@@ -343,6 +371,8 @@ class ContactMessage(models.Model):
     sender_name = NameField(_("your name"), max_length=120)
     sender_email = models.EmailField(_("your e-mail"))
     body = models.TextField(_("message"), max_length=5000)
+    # The sender's language: both e-mails are written in it (the listing's reads the sender's words anyway).
+    language = models.CharField(_("language"), max_length=LANGUAGE_MAX_LENGTH, default="en", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # When its delivery was last handed to the broker; empty when the broker refused it (see the

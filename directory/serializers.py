@@ -155,8 +155,8 @@ class NodeSerializer(ModelSerializer[Node]):
     class Meta:
         model = Node
         fields = [
-            "slug", "name", "name_fr", "country", "description", "latitude", "longitude", "zoom",
-            "listing_count", "url",
+            "slug", "name", "name_fr", "country", "description", "description_fr", "latitude", "longitude",
+            "zoom", "listing_count", "url",
         ]  # fmt: skip
 
     def get_url(self, node: Node) -> str:

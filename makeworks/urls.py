@@ -3,9 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.i18n import set_language
 
 from makeworks.health import healthz
+from makeworks.setlang import set_language
 
 # English pages have no prefix and French ones live under /fr/, so every state is a shareable URL.
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("console/", include("console.urls")),
     path("machines/", include("machinery_map.urls")),

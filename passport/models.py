@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass, Issuer, SigningKey
 from makeworks.fields import NameField
+from makeworks.lib.language import LANGUAGE_MAX_LENGTH
 from makeworks.lib.safe_fetch import MAX_URL_LENGTH
 from makeworks.lib.text import strip_bidi
 
@@ -97,6 +98,10 @@ class Assertion(models.Model):
     # The only copy of the plain address, kept until the award e-mail is sent and then emptied; never
     # shown on a public page or in a document.
     pending_email = models.EmailField(_("e-mail waiting to be sent"), blank=True)
+    # The language the badge was issued in (the issuing staff's page), which the award e-mail is written in.
+    email_language = models.CharField(
+        _("language of the award e-mail"), max_length=LANGUAGE_MAX_LENGTH, default="en", editable=False
+    )
     issued_on = models.DateTimeField(_("issued on"))
     expires = models.DateTimeField(_("expires"), null=True, blank=True)
     evidence_url = models.URLField(_("evidence URL"), max_length=500, blank=True)

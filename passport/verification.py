@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from badges.openbadges.baking import BakingError, unbake_png, unbake_svg
 from badges.openbadges.documents import OB_CONTEXT
@@ -103,6 +105,13 @@ class VerificationReport:
         return bool(passed)
 
 
+# What _structure_problem calls each document, in the reader's language.
+DOCUMENT_KINDS = {
+    "assertion": gettext_lazy("assertion"),
+    "badge class": gettext_lazy("badge class"),
+    "issuer": gettext_lazy("issuer"),
+}
+
 # The URL namespaces of badges.urls and passport.urls, which serve every Open Badges document of this site.
 OPEN_BADGES_NAMESPACES = {"badges", "passport"}
 
@@ -115,10 +124,10 @@ def _local_document(url: str, accept: str = DOCUMENT_ACCEPT) -> Document | None:
     try:
         match = resolve(urlsplit(path).path)
     except Resolver404:
-        return Document(404, None, "Not found: this site has no such page.")
+        return Document(404, None, _("Not found: this site has no such page."))
     # Only the Open Badges documents are read in-process: other pages expect a real visitor's request.
     if match.namespace not in OPEN_BADGES_NAMESPACES:
-        return Document(404, None, "This page of this site is not an Open Badges document.")
+        return Document(404, None, _("This page of this site is not an Open Badges document."))
     request = HttpRequest()
     request.method = "GET"
     request.path = request.path_info = urlsplit(path).path
@@ -130,7 +139,7 @@ def _local_document(url: str, accept: str = DOCUMENT_ACCEPT) -> Document | None:
     try:
         response = match.func(request, *match.args, **match.kwargs)
     except Http404:
-        return Document(404, None, "Not found: this site has no such page.")
+        return Document(404, None, _("Not found: this site has no such page."))
     return _parsed(response.status_code, _body(response), response.get("Content-Type", ""))
 
 
@@ -165,23 +174,30 @@ def _is_image(body: bytes, content_type: str) -> bool:
 
 def _status_problem(status: int) -> str:
     if status == 404:
-        return "Not found: the address answered 404."
+        return _("Not found: the address answered 404.")
     if status == 410:
-        return "Gone: the address answered 410."
-    return f"The address answered {status}." if status >= 400 else ""
+        return _("Gone: the address answered 410.")
+    return _("The address answered %(status)s.") % {"status": status} if status >= 400 else ""
 
 
 def _parsed(status: int, body: bytes, content_type: str = "") -> Document:
     problem = _status_problem(status)
     if _is_image(body, content_type):
-        return Document(status, None, problem or "The address answers an image, not a document.", image=body)
+        return Document(
+            status, None, problem or _("The address answers an image, not a document."), image=body
+        )
     try:
         data = safe_json.loads(body)
     except safe_json.JSONReadError as error:
         text = body.decode("utf-8", "replace").strip()
-        return Document(status, None, problem or f"The answer is not JSON we read: {error}", text=text)
+        return Document(
+            status,
+            None,
+            problem or _("The answer is not JSON we read: %(error)s") % {"error": error},
+            text=text,
+        )
     if not isinstance(data, dict):
-        return Document(status, None, problem or "The answer is not a JSON object.")
+        return Document(status, None, problem or _("The answer is not a JSON object."))
     return Document(status, data, problem)
 
 
@@ -207,9 +223,9 @@ def _unbaked(image: bytes) -> str:
         try:
             found = unbake_svg(image.decode("utf-8"))
         except UnicodeDecodeError as error:
-            raise BakingError("The file is neither a PNG nor an SVG image.") from error
+            raise BakingError(_("The file is neither a PNG nor an SVG image.")) from error
     if not found:
-        raise BakingError("The image carries no badge: it was never baked.")
+        raise BakingError(_("The image carries no badge: it was never baked."))
     return found
 
 
@@ -226,17 +242,22 @@ def _structure_problem(
 ) -> str:
     """Why `document` is not a well-formed `kind`, or "" when it is. Fields named in `objects` must be
     JSON objects, since the checks after this one read inside them."""
+    what = DOCUMENT_KINDS[kind]
     if not isinstance(document, dict):
-        return f"The {kind} is not a JSON object."
+        return _("The %(kind)s is not a JSON object.") % {"kind": what}
     context = document.get("@context")
     if context != OB_CONTEXT and not (isinstance(context, list) and OB_CONTEXT in context):
-        return f"The {kind} does not use the Open Badges 2.0 context."
+        return _("The %(kind)s does not use the Open Badges 2.0 context.") % {"kind": what}
     missing = [name for name in required if not document.get(name)]
     if missing:
-        return f"The {kind} lacks {', '.join(missing)}."
+        return _("The %(kind)s lacks %(fields)s.") % {"kind": what, "fields": ", ".join(missing)}
     not_objects = [name for name in objects if not isinstance(document.get(name), dict)]
     if not_objects:
-        return f"The {kind}'s {', '.join(not_objects)} should be an object but is not."
+        fields = ", ".join(not_objects)
+        return _("The %(kind)s's %(fields)s should be an object but is not.") % {
+            "kind": what,
+            "fields": fields,
+        }
     return ""
 
 
@@ -248,10 +269,13 @@ def _dereference(value: Any, fetcher: Fetcher) -> tuple[dict[str, Any] | None, s
     if isinstance(value, dict):
         return value, ""
     if not (isinstance(value, str) and _is_url(value)):
-        return None, "It is neither an embedded object nor a URL."
+        return None, _("It is neither an embedded object nor a URL.")
     document = fetcher(value)
     if document.data is None or document.status >= 400:
-        return None, document.error or f"{value} answered {document.status}."
+        return None, document.error or _("%(url)s answered %(status)s.") % {
+            "url": value,
+            "status": document.status,
+        }
     declared = document.data.get("id", value)
     if declared == value:
         return document.data, ""
@@ -259,7 +283,9 @@ def _dereference(value: Any, fetcher: Fetcher) -> tuple[dict[str, Any] | None, s
         document = fetcher(declared)
         if document.data is not None and document.status < 400 and document.data.get("id") == declared:
             return document.data, ""
-    return None, f"The document at {value} names another id, which does not answer as itself."
+    return None, _("The document at %(url)s names another id, which does not answer as itself.") % {
+        "url": value
+    }
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -287,7 +313,7 @@ def badge_verify(
     given = (url.strip(), jws.strip(), assertion_json.strip(), image)
     if sum(bool(value) for value in given) != 1:
         report.record(
-            "input", False, "Give exactly one of: an assertion URL, a JWS, assertion JSON or an image."
+            "input", False, _("Give exactly one of: an assertion URL, a JWS, assertion JSON or an image.")
         )
         return report
     text = url.strip() or jws.strip() or assertion_json.strip()
@@ -297,7 +323,9 @@ def badge_verify(
         report.record("input", False, str(error))
         return report
     if len(text) > MAX_URL_LENGTH and _is_url(text):
-        report.record("input", False, f"The address is longer than {MAX_URL_LENGTH} characters.")
+        report.record(
+            "input", False, _("The address is longer than %(limit)s characters.") % {"limit": MAX_URL_LENGTH}
+        )
         return report
     fetched = fetcher(text) if _is_url(text) else None
     if fetched is not None and fetched.image:
@@ -305,7 +333,11 @@ def badge_verify(
         try:
             text, fetched = _unbaked(fetched.image), None
         except BakingError as error:
-            report.record("input", False, f"The address answers an image, not a badge record. {error}")
+            report.record(
+                "input",
+                False,
+                _("The address answers an image, not a badge record. %(error)s") % {"error": error},
+            )
             return report
         if _is_url(text):
             fetched = fetcher(text)
@@ -334,17 +366,20 @@ def _classified(report: VerificationReport, text: str) -> bool:
         try:
             embedded = safe_json.loads(text)
         except safe_json.JSONReadError as error:
-            return report.record("input", False, f"The assertion JSON cannot be read: {error}")
+            return report.record(
+                "input", False, _("The assertion JSON cannot be read: %(error)s") % {"error": error}
+            )
         # A hosted assertion is only what its own URL says it is, so it is fetched again from there.
         assertion_id = embedded.get("id", "") if isinstance(embedded, dict) else ""
         if not isinstance(assertion_id, str) or not _is_url(assertion_id):
-            return report.record("input", False, "The assertion JSON has no id URL to fetch it from.")
+            return report.record("input", False, _("The assertion JSON has no id URL to fetch it from."))
         report.verification_type = "hosted"
     else:
         return report.record(
-            "input", False, "This is not an assertion URL, a JWS, assertion JSON or a baked image."
+            "input", False, _("This is not an assertion URL, a JWS, assertion JSON or a baked image.")
         )
-    return report.record("input", True, f"A {report.verification_type} assertion.")
+    kind = _("A signed assertion.") if report.verification_type == "signed" else _("A hosted assertion.")
+    return report.record("input", True, kind)
 
 
 def _load_assertion_graph(report: VerificationReport, assertion: dict[str, Any], fetcher: Fetcher) -> bool:
@@ -354,20 +389,20 @@ def _load_assertion_graph(report: VerificationReport, assertion: dict[str, Any],
         ("id", "type", "recipient", "badge", "verification", "issuedOn"),
         objects=("recipient", "verification"),
     )
-    if not report.record("assertion", not problem, problem or "Well formed."):
+    if not report.record("assertion", not problem, problem or _("Well formed.")):
         return False
     report.assertion = assertion
     badge_class, why = _dereference(assertion["badge"], fetcher)
     problem = why or _structure_problem(
         badge_class or {}, "badge class", ("id", "name", "description", "image", "criteria", "issuer")
     )
-    if not report.record("badge_class", not problem, problem or "Found and well formed."):
+    if not report.record("badge_class", not problem, problem or _("Found and well formed.")):
         return False
     report.badge_class = badge_class
     assert badge_class is not None
     issuer, why = _dereference(badge_class["issuer"], fetcher)
     problem = why or _structure_problem(issuer or {}, "issuer", ("id", "name", "url"))
-    if not report.record("issuer", not problem, problem or "Found and well formed."):
+    if not report.record("issuer", not problem, problem or _("Found and well formed.")):
         return False
     report.issuer = issuer
     return True
@@ -383,15 +418,22 @@ def _verify_url(report: VerificationReport, url: str, fetcher: Fetcher, document
     from the JWS the URL serves."""
     if document.status == 410 or (document.data or {}).get("revoked") is True:
         reason = (document.data or {}).get("revocationReason", "")
-        report.record("assertion", False, f"Revoked by its issuer{': ' + reason if reason else ''}.")
-        report.record("revocation", False, f"Revoked{': ' + reason if reason else ''}.")
+        by_issuer = _("Revoked by its issuer: %(reason)s.") if reason else _("Revoked by its issuer.")
+        report.record("assertion", False, by_issuer % {"reason": reason} if reason else by_issuer)
+        report.record(
+            "revocation", False, _("Revoked: %(reason)s.") % {"reason": reason} if reason else _("Revoked.")
+        )
         return
     if document.data is None or document.status >= 400:
-        report.record("assertion", False, document.error or f"{url} answered {document.status}.")
+        report.record(
+            "assertion",
+            False,
+            document.error or _("%(url)s answered %(status)s.") % {"url": url, "status": document.status},
+        )
         return
     assertion = document.data
     if assertion.get("id") != url:
-        report.record("assertion", False, "The document at this URL names another id.")
+        report.record("assertion", False, _("The document at this URL names another id."))
         return
     if _verification_type(assertion) in {"signed", "signedbadge"}:
         _verify_signed_url(report, url, fetcher)
@@ -404,11 +446,11 @@ def _verify_url(report: VerificationReport, url: str, fetcher: Fetcher, document
     report.record(
         "hosted_origin",
         same_origin,
-        "Hosted on its issuer's site." if same_origin else "Not hosted on its issuer's site.",
+        _("Hosted on its issuer's site.") if same_origin else _("Not hosted on its issuer's site."),
     )
     if _verification_type(assertion) not in {"hosted", "hostedbadge"}:
-        report.record("signature", False, "Fetched by URL, but it says it is not a hosted badge.")
-    report.record("revocation", True, "Its URL answers: not revoked.")
+        report.record("signature", False, _("Fetched by URL, but it says it is not a hosted badge."))
+    report.record("revocation", True, _("Its URL answers: not revoked."))
 
 
 def _verify_signed_url(report: VerificationReport, url: str, fetcher: Fetcher) -> None:
@@ -423,8 +465,10 @@ def _verify_signed_url(report: VerificationReport, url: str, fetcher: Fetcher) -
         report.record(
             "assertion",
             False,
-            "This is a signed badge and its address does not give its signature (JWS), so it cannot be "
-            "checked: verify the JWS or the baked image instead.",
+            _(
+                "This is a signed badge and its address does not give its signature (JWS), so it cannot be "
+                "checked: verify the JWS or the baked image instead."
+            ),
         )
         return
     _verify_signed(report, jws, fetcher, expected_id=url)
@@ -435,17 +479,17 @@ def _verify_signed(report: VerificationReport, jws: str, fetcher: Fetcher, expec
         # Also checks the JWS is well formed and RS256 before anything it names is fetched.
         payload = unverified_payload(jws)
     except SignatureError as error:
-        report.record("assertion", False, f"The JWS cannot be read: {error}")
+        report.record("assertion", False, _("The JWS cannot be read: %(error)s") % {"error": error})
         return
     if expected_id and payload.get("id") != expected_id:
-        report.record("assertion", False, "The signature served at this URL is for another badge.")
+        report.record("assertion", False, _("The signature served at this URL is for another badge."))
         return
     if not _load_assertion_graph(report, payload, fetcher):
         return
     assert report.issuer is not None
     creator = (payload.get("verification") or {}).get("creator", "")
-    key, why = _dereference(creator, fetcher) if creator else (None, "The assertion names no signing key.")
-    if not report.record("key", key is not None and bool(key.get("publicKeyPem")), why or "Found."):
+    key, why = _dereference(creator, fetcher) if creator else (None, _("The assertion names no signing key."))
+    if not report.record("key", key is not None and bool(key.get("publicKeyPem")), why or _("Found.")):
         return
     assert key is not None
     owned, detail = _key_owned(key, report.issuer)
@@ -453,10 +497,10 @@ def _verify_signed(report: VerificationReport, jws: str, fetcher: Fetcher, expec
     try:
         verify(jws, str(key["publicKeyPem"]))
     except SignatureError as error:
-        report.record("signature", False, f"The signature does not match: {error}")
+        report.record("signature", False, _("The signature does not match: %(error)s") % {"error": error})
         return
     report.jws = jws
-    report.record("signature", True, "Signed by the issuer's key.")
+    report.record("signature", True, _("Signed by the issuer's key."))
     _check_revocation_list(report, fetcher)
 
 
@@ -468,19 +512,19 @@ def _key_owned(key: dict[str, Any], issuer: dict[str, Any]) -> tuple[bool, str]:
     OB 2.0 applies to hosted assertions."""
     issuer_id = issuer.get("id")
     if key.get("revoked") is True:
-        return False, "The issuer has revoked this key."
+        return False, _("The issuer has revoked this key.")
     if key.get("owner") != issuer_id:
-        return False, "The key is not the issuer's: it names another owner."
+        return False, _("The key is not the issuer's: it names another owner.")
     listed = issuer.get("publicKey", [])
     listed_ids = {
         item if isinstance(item, str) else item.get("id") if isinstance(item, dict) else None
         for item in (listed if isinstance(listed, list) else [listed])
     }
     if key.get("id") in listed_ids:
-        return True, "Owned and listed by the issuer."
+        return True, _("Owned and listed by the issuer.")
     if _origin(str(key.get("id", ""))) == _origin(str(issuer_id)):
-        return True, "Owned by the issuer and published on its site (a key it signed with before)."
-    return False, "The key is not the issuer's: the issuer neither lists it nor publishes it."
+        return True, _("Owned by the issuer and published on its site (a key it signed with before).")
+    return False, _("The key is not the issuer's: the issuer neither lists it nor publishes it.")
 
 
 def _check_revocation_list(report: VerificationReport, fetcher: Fetcher) -> None:
@@ -488,11 +532,11 @@ def _check_revocation_list(report: VerificationReport, fetcher: Fetcher) -> None
     assert report.assertion is not None
     list_url = report.issuer.get("revocationList")
     if not list_url:
-        report.record("revocation", True, "The issuer keeps no revocation list.")
+        report.record("revocation", True, _("The issuer keeps no revocation list."))
         return
     revocations, why = _dereference(list_url, fetcher)
     if revocations is None:
-        report.record("revocation", False, f"The revocation list cannot be read: {why}")
+        report.record("revocation", False, _("The revocation list cannot be read: %(why)s") % {"why": why})
         return
     entries = revocations.get("revokedAssertions", [])
     assertion_id, uid = report.assertion.get("id"), report.assertion.get("uid")
@@ -506,30 +550,35 @@ def _check_revocation_list(report: VerificationReport, fetcher: Fetcher) -> None
         )
         if entry_id and entry_id in {assertion_id, uid}:
             reason = entry.get("revocationReason", "") if isinstance(entry, dict) else ""
-            report.record("revocation", False, f"Listed as revoked{': ' + reason if reason else ''}.")
+            listed = (
+                _("Listed as revoked: %(reason)s.") % {"reason": reason}
+                if reason
+                else _("Listed as revoked.")
+            )
+            report.record("revocation", False, listed)
             return
-    report.record("revocation", True, "Not on the issuer's revocation list.")
+    report.record("revocation", True, _("Not on the issuer's revocation list."))
 
 
 def _check_expiry(report: VerificationReport, now: datetime) -> None:
     assert report.assertion is not None
     expires = report.assertion.get("expires")
     if not expires:
-        report.record("expiry", True, "Does not expire.")
+        report.record("expiry", True, _("Does not expire."))
         return
     moment = _parse_time(expires)
     if moment is None:
-        report.record("expiry", False, "Its expiry date cannot be read.")
+        report.record("expiry", False, _("Its expiry date cannot be read."))
     elif moment <= now:
-        report.record("expiry", False, f"Expired on {moment.date().isoformat()}.")
+        report.record("expiry", False, _("Expired on %(date)s.") % {"date": moment.date().isoformat()})
     else:
-        report.record("expiry", True, f"Valid until {moment.date().isoformat()}.")
+        report.record("expiry", True, _("Valid until %(date)s.") % {"date": moment.date().isoformat()})
 
 
 def _check_recipient(report: VerificationReport, email: str) -> None:
     assert report.assertion is not None
     if not email.strip():
-        report.record("recipient", None, "No e-mail was given to compare with.")
+        report.record("recipient", None, _("No e-mail was given to compare with."))
         return
     recipient = report.assertion.get("recipient") or {}
     identity, salt = str(recipient.get("identity", "")), str(recipient.get("salt", "") or "")
@@ -538,7 +587,7 @@ def _check_recipient(report: VerificationReport, email: str) -> None:
     else:
         matches = identity.strip().lower() == email.strip().lower()
     report.record(
-        "recipient", matches, "Awarded to this e-mail." if matches else "Not awarded to this e-mail."
+        "recipient", matches, _("Awarded to this e-mail.") if matches else _("Not awarded to this e-mail.")
     )
 
 

@@ -234,3 +234,23 @@ class ListingStatusForm(forms.Form):
             ("unverify", "unverify"),
         ]
     )
+
+
+class NodeDescriptionForm(forms.Form):
+    """A node's own words, which its curators write in both languages; each page shows its language's,
+    or the other when only one is written."""
+
+    description = forms.CharField(
+        label=gettext_lazy("Description in English"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "en"}),
+        help_text=gettext_lazy("Markdown: **bold**, *italics*, lists and links."),
+    )
+    description_fr = forms.CharField(
+        label=gettext_lazy("Description in French"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "fr"}),
+        help_text=gettext_lazy("Shown on French pages; English pages show it when there is no English."),
+    )

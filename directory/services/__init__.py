@@ -25,6 +25,7 @@ from directory.services.listings import (
     term_save,
     unique_slug,
 )
+from directory.services.nodes import node_describe
 from directory.services.places import place_record, place_record_city, place_save
 
 __all__ = [
@@ -43,6 +44,8 @@ __all__ = [
     "listings_bulk_create",
     "node_create",
     "node_curator_add",
+
+    "node_describe",
     "photo_add",
     "photo_delete",
     "photo_reencode",

@@ -13,12 +13,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from directory.models import Claim, ClaimStatus, Listing
 from directory.services.listings import listing_owner_add
 from makeworks.celery import enqueue_on_commit
+from makeworks.lib.language import active_language, known_language
 
 # As for contact messages (directory.services.contact): the sweep queues again a decision e-mail still
 # unsent this long after it was queued, for decisions made within SWEEP_WITHIN.
@@ -40,7 +41,7 @@ def claim_create(*, listing: Listing, claimant: User, message: str) -> Claim:
         raise ValidationError(
             _("You have already asked to own this listing; a curator will answer soon."), code="pending"
         )
-    claim = Claim(listing=listing, claimant=claimant, message=message.strip())
+    claim = Claim(listing=listing, claimant=claimant, message=message.strip(), language=active_language())
     claim.full_clean()
     claim.save()
     return claim
@@ -114,8 +115,11 @@ def claim_decision_deliver(*, claim_id: int) -> None:
             "listing_url": settings.SITE_URL + claim.listing.get_absolute_url(),
         }
         template = "approved" if claim.status == ClaimStatus.APPROVED else "denied"
-        subject = render_to_string(f"email/claim_{template}_subject.txt", context).strip()
-        body = render_to_string(f"email/claim_{template}.txt", context)
+        # In the claimant's language, links to the listing's page in it included.
+        with translation.override(known_language(claim.language)):
+            context["listing_url"] = settings.SITE_URL + claim.listing.get_absolute_url()
+            subject = render_to_string(f"email/claim_{template}_subject.txt", context).strip()
+            body = render_to_string(f"email/claim_{template}.txt", context)
         # Sent inside the lock: if sending fails, the claim stays un-notified and the task retries.
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [claim.claimant.email])
         claim.notified_at = timezone.now()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from directory.models import ContactMessage, Listing, ListingStatus
 from makeworks.celery import enqueue_on_commit
+from makeworks.lib.language import active_language, known_language
 from makeworks.lib.ratelimit import Limit, attempt_allowed
 
 # Someone writing to makers by hand rarely sends more than a few messages an hour; more from one
@@ -67,6 +68,7 @@ def contact_message_send(
         sender_name=sender_name.strip(),
         sender_email=sender_email.strip(),
         body=body.strip(),
+        language=active_language(),
         queued_at=timezone.now(),
     )
     message.full_clean()
@@ -102,7 +104,7 @@ def contact_messages_sweep() -> int:
 def contact_message_deliver(*, message_id: int) -> None:
     """E-mail a message to its listing and a copy to its sender, once: a message already sent, since
     deleted, or to a listing that has since lost its address sends nothing."""
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+    with transaction.atomic():
         # Locks the message, not the listing, so a second run of the task waits here and then skips it.
         message = (
             ContactMessage.objects.select_for_update(of=("self",))
@@ -112,31 +114,37 @@ def contact_message_deliver(*, message_id: int) -> None:
         )
         if message is None or not message.listing.contact_email:
             return
-        listing = message.listing
-        context = {
-            "message": message,
-            "listing": listing,
-            "site_name": settings.SITE_NAME,
-            "listing_url": settings.SITE_URL + listing.get_absolute_url(),
-        }
-        sender = str(Address(display_name=message.sender_name, addr_spec=message.sender_email))
-        to_listing = EmailMessage(
-            subject=_one_line(render_to_string("email/contact_listing_subject.txt", context)),
-            body=render_to_string("email/contact_listing.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[listing.contact_email],
-            reply_to=[sender],
-        )
-        copy_to_sender = EmailMessage(
-            subject=_one_line(render_to_string("email/contact_copy_subject.txt", context)),
-            body=render_to_string("email/contact_copy.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[sender],
-        )
-        # Sent inside the lock: if either fails, sent_at stays empty and the task tries both again.
-        get_connection().send_messages([to_listing, copy_to_sender])
-        message.sent_at = timezone.now()
-        message.save(update_fields=["sent_at"])
+        with translation.override(known_language(message.language)):
+            _contact_message_send(message)
+
+
+def _contact_message_send(message: ContactMessage) -> None:
+    """Both e-mails of a message, in the language active (the sender's); marks the message sent."""
+    listing = message.listing
+    context = {
+        "message": message,
+        "listing": listing,
+        "site_name": settings.SITE_NAME,
+        "listing_url": settings.SITE_URL + listing.get_absolute_url(),
+    }
+    sender = str(Address(display_name=message.sender_name, addr_spec=message.sender_email))
+    to_listing = EmailMessage(
+        subject=_one_line(render_to_string("email/contact_listing_subject.txt", context)),
+        body=render_to_string("email/contact_listing.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[listing.contact_email],
+        reply_to=[sender],
+    )
+    copy_to_sender = EmailMessage(
+        subject=_one_line(render_to_string("email/contact_copy_subject.txt", context)),
+        body=render_to_string("email/contact_copy.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[sender],
+    )
+    # Sent inside the lock: if either fails, sent_at stays empty and the task tries both again.
+    get_connection().send_messages([to_listing, copy_to_sender])
+    message.sent_at = timezone.now()
+    message.save(update_fields=["sent_at"])
 
 
 def _one_line(text: str) -> str:

@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from directory import permissions, selectors, services
-from directory.forms.listing import ClaimDecisionForm, ListingStatusForm
+from directory.forms.listing import ClaimDecisionForm, ListingStatusForm, NodeDescriptionForm
 from directory.models import Claim, Listing, Node
 from directory.permissions import Action
 from directory.services import claims
@@ -19,14 +19,20 @@ from makeworks.lib.requests import signed_in_user
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def node_curation(request: HttpRequest, slug: str) -> HttpResponse:
+    """The queue of claims and drafts, and the node's description in both languages (posted here)."""
     node = get_object_or_404(Node, slug=slug)
     permissions.require(request.user, Action.CURATE, node)
+    initial = {"description": node.description, "description_fr": node.description_fr}
+    form = NodeDescriptionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_valid():
+        services.node_describe(node=node, actor=signed_in_user(request), **form.cleaned_data)
+        messages.success(request, _("The node's description is saved."))
+        return redirect("directory:node_curation", slug=node.slug)
     page = selectors.curation_page(node)
-    return render(
-        request, "directory/node_curation.html", {"page": page, "decision_form": ClaimDecisionForm()}
-    )
+    context = {"page": page, "decision_form": ClaimDecisionForm(), "description_form": form}
+    return render(request, "directory/node_curation.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -30,6 +30,7 @@ from badges.models import AuditAction, BadgeClass, SigningKey, SigningKeyStatus
 from badges.openbadges import documents, recipient, signing
 from badges.services import BadgeKeySecretMismatchError, signing_key_private_pem
 from makeworks.lib.actors import Actor
+from makeworks.lib.language import active_language
 from passport import selectors
 from passport.models import DELIVERED, Assertion, IssueBatch, VerificationType, new_public_id, stuck
 from passport.services.delivery import delivery_queue
@@ -333,6 +334,7 @@ def _unsaved_assertion(
         recipient_lookup=badge_selectors.recipient_lookup(email),
         recipient_name=award.recipient_name.strip(),
         pending_email=email if send_email else "",
+        email_language=active_language(),
         delivery_queued_at=timezone.now(),
         issued_on=issued_on,
         expires=expires,

@@ -28,6 +28,7 @@ from django.utils.text import slugify
 from badges.openbadges import baking
 from makeworks.celery import enqueue_on_commit
 from makeworks.lib.db import commit_without_waiting_for_disk
+from makeworks.lib.language import known_language
 from makeworks.lib.urls import site_url
 from passport import claims, selectors
 from passport.models import DELIVERED, Assertion, VerificationType
@@ -179,10 +180,12 @@ def assertion_email(*, assertion_id: int) -> bool:
     """
     with translation.override(settings.LANGUAGE_CODE):
         assertion = _email_claimed(assertion_id)
-        if assertion is None:
-            return False
-        # Sent after the claim is committed and outside any lock, so a slow mail server holds up no other
-        # task; if sending fails, the claim is given up and the address kept for a retry.
+    if assertion is None:
+        return False
+    # Sent after the claim is committed and outside any lock, so a slow mail server holds up no other
+    # task; if sending fails, the claim is given up and the address kept for a retry. Written in the
+    # language the badge was issued in.
+    with translation.override(known_language(assertion.email_language)):
         try:
             award_message(assertion).send()
         except BaseException:

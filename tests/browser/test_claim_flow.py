@@ -26,11 +26,12 @@ def person(email: str) -> User:
 
 
 def sign_in(page: Page, email: str) -> None:
+    """Sign in through the log-in page, in whichever language the browser is sent to."""
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("link", name="Sign out")).to_be_visible()
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form.account-form button[type=submit]").click()
+    expect(page.locator(".site-nav a[href$='/accounts/logout/']")).to_be_visible()
 
 
 @pytest.fixture

@@ -199,6 +199,7 @@ OWNER_PAGES: dict[str, Callable[[World], str]] = {
     "account e-mail": lambda world: reverse("account_email"),
     "account password": lambda world: reverse("account_change_password"),
     "account two-factor": lambda world: reverse("mfa_index"),
+    "accounts:welcome": lambda world: reverse("accounts:welcome"),
 }
 
 # URL names that are not pages a person reads, or that only answer a form's post.

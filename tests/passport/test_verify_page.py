@@ -411,3 +411,21 @@ def test_json_nested_thousands_deep_gets_a_report_saying_so_not_an_error(
     text = text_of(response)
     assert "This badge is not valid" in text
     assert "nested more than 32 levels deep" in text
+
+
+def test_in_french_the_checklist_details_are_french_too(
+    client: Client, png_class: BadgeClass, issue: Issue
+) -> None:
+    assertion = issue(badge_class=png_class)
+
+    response = client.post(
+        "/fr/verify/", {"badge": selectors.assertion_url(assertion), "email": "other@example.org"}
+    )
+
+    text = text_of(response)
+    assert "(Une assertion hébergée.)" in text
+    assert "(Hébergé sur le site de son émetteur.)" in text
+    assert "(N’expire pas.)" in text
+    assert "(Non décerné à cette adresse e-mail.)" in text
+    assert "Well formed" not in text
+    assert "Does not expire" not in text
