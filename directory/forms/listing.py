@@ -1,6 +1,8 @@
 """Forms for the people who look after listings: owners editing, members proposing and claiming,
 curators deciding. They validate input; the services do the writing."""
 
+import contextlib
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -9,8 +11,8 @@ from django.core.validators import URLValidator
 from django.db.models import Field, QuerySet, URLField
 from django.forms.models import fields_for_model
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from directory.forms.widgets import QuickSelect, TermChecklist, term_options
 from directory.models import (
@@ -57,6 +59,17 @@ def _https_by_default(field: "Field[Any, Any]", **kwargs: Any) -> forms.Field | 
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+# The country list in each language, named and sorted once: django-countries sorts it on every reading.
+_COUNTRY_CHOICES: dict[str, list[tuple[str, str]]] = {}
+
+
+def _country_choices(language: str, field: forms.ChoiceField) -> list[tuple[str, str]]:
+    if language not in _COUNTRY_CHOICES:
+        choices: Iterable[tuple[Any, Any]] = field.widget.choices
+        _COUNTRY_CHOICES[language] = [(str(value), str(label)) for value, label in choices]
+    return _COUNTRY_CHOICES[language]
 
 
 class ListingForm(forms.Form):
@@ -128,7 +141,7 @@ class ListingForm(forms.Form):
         rows: dict[str, list[tuple[int, str, str, int | None]]] = {}
         columns = ("vocabulary", "id", "name", "name_fr", "parent_id")
         for vocabulary, *row in Term.objects.order_by().values_list(*columns):
-            rows.setdefault(vocabulary, []).append(tuple(row))  # type: ignore[arg-type]
+            rows.setdefault(vocabulary, []).append(tuple(row))
         french = prefers_french()
         for vocabulary, label in Vocabulary.choices:
             options = term_options(rows.get(vocabulary, []), french=french)
@@ -142,18 +155,20 @@ class ListingForm(forms.Form):
     def _place_fields(self) -> None:
         """Town, country and coordinates as the map picker and the place suggestions use them."""
         fields = self.fields
-        fields["country"].widget = QuickSelect(choices=fields["country"].choices)
+        country = fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.widget = QuickSelect(choices=_country_choices(get_language() or "", country))
         city = fields["city"]
         city.label = _("Town or city")
         city.help_text = _("We place the listing at the town's centre, unless you pick the spot on the map.")
         city.widget.attrs["autocomplete"] = "off"
-        try:
-            # The suggestions endpoint may not be installed; the field then works as plain text.
+        # The suggestions endpoint may not be installed; the field then works as plain text.
+        with contextlib.suppress(NoReverseMatch):
             city.widget.attrs["data-place-suggest"] = reverse("directory:place_suggest")
-        except NoReverseMatch:
-            pass
         for name in ("latitude", "longitude"):
-            fields[name].widget.attrs.update({"step": "any", "inputmode": "decimal", "data-map-coordinate": name})
+            fields[name].widget.attrs.update(
+                {"step": "any", "inputmode": "decimal", "data-map-coordinate": name}
+            )
         fields["latitude"].help_text = _("Filled in when you click the map; or type them.")
 
     def term_fields(self) -> list[forms.BoundField]:
@@ -229,7 +244,9 @@ class ListingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (data.get("latitude") is None) != (data.get("longitude") is None) and not self.has_error("latitude"):
+        if (data.get("latitude") is None) != (data.get("longitude") is None) and not self.has_error(
+            "latitude"
+        ):
             self.add_error("latitude", _("Give both latitude and longitude, or neither."))
         return data
 

@@ -24,7 +24,9 @@ def _checkbox(option: dict[str, Any]) -> str:
     attrs = option["attrs"]
     label_for = f' for="{escape(attrs["id"])}"' if attrs.get("id") else ""
     value = escape(str(option["value"]))
-    box = f'<input type="{option["type"]}" name="{escape(option["name"])}" value="{value}"{attributes(attrs)}>'
+    box = (
+        f'<input type="{option["type"]}" name="{escape(option["name"])}" value="{value}"{attributes(attrs)}>'
+    )
     return f"<div><label{label_for}>{box} {escape(str(option['label']))}</label></div>"
 
 

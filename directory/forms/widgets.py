@@ -73,7 +73,7 @@ class TermChecklist(forms.CheckboxSelectMultiple):
 
     def __init__(self, options: Sequence[TermOption] = (), attrs: dict[str, Any] | None = None):
         super().__init__(attrs)
-        self.options = list(options)
+        self.term_options = list(options)
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
@@ -81,7 +81,7 @@ class TermChecklist(forms.CheckboxSelectMultiple):
         chosen = {str(v) for v in (value or [])}
         base_id = (attrs or {}).get("id") or f"id_{name}"
         items = []
-        for index, option in enumerate(self.options):
+        for index, option in enumerate(self.term_options):
             checked = " checked" if str(option.pk) in chosen else ""
             items.append(
                 f'<li data-term="{escape(option.keywords)}"><label for="{escape(base_id)}_{index}">'

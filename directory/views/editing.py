@@ -20,7 +20,6 @@ from directory.services import claims
 from makeworks.lib.forms import form_errors_from
 from makeworks.lib.requests import signed_in_user
 
-
 # Europe and West Africa, where the nodes are, before anyone picks a spot.
 WORLD_VIEW = (35.0, 5.0, 3)
 
