@@ -218,8 +218,9 @@ def demo_photo(*, seed: int, label: str, kind: str = "workshop") -> ContentFile:
     _bench(draw, rng, _jitter(rng, _rgb(bench_hex)), colours, jars)
     # A little blur and grain, as a phone camera would give, so the flat shapes read as a photo.
     picture = picture.filter(ImageFilter.GaussianBlur(1.2))
-    grain = Image.effect_noise(PHOTO_SIZE, 18).convert("RGB")
-    picture = Image.blend(picture, grain, 0.06)
+    # Grain from the seeded generator (Pillow's effect_noise has a random source of its own).
+    grain = Image.frombytes("L", PHOTO_SIZE, rng.randbytes(PHOTO_SIZE[0] * PHOTO_SIZE[1])).convert("RGB")
+    picture = Image.blend(picture, grain, 0.04)
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=80, optimize=True)
     return ContentFile(buffer.getvalue(), name=f"{slugify(fold(label))[:48] or 'photo'}-{seed}.jpg")
