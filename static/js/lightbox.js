@@ -62,9 +62,9 @@
       image.src = link.href;
       image.alt = link.dataset.caption || "";
       text.textContent = link.dataset.caption || "";
-      counter.textContent = (labels.labelCounter || "%(number)s / %(total)s")
-        .replace("%(number)s", current + 1)
-        .replace("%(total)s", links.length);
+      counter.textContent = (labels.labelCounter || "{number} / {total}")
+        .replace("{number}", current + 1)
+        .replace("{total}", links.length);
     }
 
     links.forEach(function (link, index) {

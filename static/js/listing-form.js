@@ -95,7 +95,7 @@
       groups.forEach(function (group) {
         group.hidden = !group.querySelector("li[data-term]:not([hidden])");
       });
-      status.textContent = words.length ? picker.dataset.matchLabel.replace("%s", shown) : "";
+      status.textContent = words.length ? picker.dataset.matchLabel + " " + shown : "";
     }
 
     function renderChosen() {
@@ -108,7 +108,7 @@
         button.type = "button";
         button.className = "chip";
         button.textContent = name;
-        button.setAttribute("aria-label", picker.dataset.removeLabel.replace("%s", name));
+        button.setAttribute("aria-label", picker.dataset.removeLabel + " " + name);
         var cross = document.createElement("span");
         cross.setAttribute("aria-hidden", "true");
         cross.textContent = " ×";
