@@ -37,7 +37,7 @@ def widget_html(context: dict[str, Any]) -> str:
     if template.endswith("textarea.html"):
         value = escape(str(context["value"])) if context["value"] else ""
         return f'<textarea name="{name}"{attributes(attrs)}>\n{value}</textarea>'
-    if template.endswith("select.html"):
+    if template.endswith("/select.html"):  # not checkbox_select.html
         options = "".join(_option(o) for _group, group, _i in context["optgroups"] for o in group)
         return f'<select name="{name}"{attributes(attrs)}>{options}</select>'
     if "optgroups" in context:  # checkboxes or radio buttons

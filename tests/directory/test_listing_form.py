@@ -208,3 +208,12 @@ def test_demo_photos_differ_by_kind_and_stay_small_and_repeatable() -> None:
     assert pictures["workshop"] != pictures["food"]
     assert demo_photo(seed=7, label="x", kind="food").read() == pictures["food"]
     assert all(len(data) < 80_000 for data in pictures.values())
+
+
+def test_the_details_choices_are_checkboxes_under_a_legend(
+    owner_client: Client, catalogue: Catalogue
+) -> None:
+    page = owner_client.get(reverse("directory:listing_edit", args=[catalogue.clyde.slug])).content.decode()
+
+    assert '<fieldset class="field"><legend>Batch sizes</legend>' in page
+    assert 'type="checkbox" name="batch_sizes" value="one-off" id="id_batch_sizes_0" checked' in page
