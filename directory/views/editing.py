@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from directory import permissions, services
 from directory.forms.listing import ClaimForm, ListingForm, ListingStartForm, PhotoForm
-from directory.models import Listing, ListingPhoto
+from directory.models import Listing, ListingPhoto, Node
 from directory.permissions import Action
 from directory.services import claims
 from makeworks.lib.forms import form_errors_from
@@ -46,7 +46,17 @@ def listing_new(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect("directory:listing_edit", slug=listing.slug)
-    context = {"form": form, "listing": None, "map_centre": map_centre(None), **map_tiles()}
+    context = {
+        "form": form,
+        "listing": None,
+        "map_centre": map_centre(None),
+        # Where each node is, so the map picker moves there when the node is chosen (listing-form.js).
+        "node_centres": {
+            str(pk): [latitude, longitude]
+            for pk, latitude, longitude in Node.objects.values_list("pk", "latitude", "longitude")
+        },
+        **map_tiles(),
+    }
     return render(request, "directory/listing_form.html", context, status=400 if form.errors else 200)
 
 

@@ -65,8 +65,28 @@
       });
       latitude.addEventListener("change", typed);
       longitude.addEventListener("change", typed);
-      typed();
+      if (!typed()) {
+        followNode(map);
+      }
     }
+  }
+
+  function followNode(map) {
+    // A new listing's map opens over every node; choosing the node brings its town into view.
+    var source = document.getElementById("node-centres");
+    var select = document.getElementById("id_node");
+    if (!source || !select) {
+      return;
+    }
+    var centres = JSON.parse(source.textContent);
+    function follow() {
+      var centre = centres[select.value];
+      if (centre) {
+        map.setView(centre, 11);
+      }
+    }
+    select.addEventListener("change", follow);
+    follow();
   }
 
   /* ---- Term picker ---- */

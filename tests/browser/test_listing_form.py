@@ -132,6 +132,11 @@ def test_a_workshop_adds_its_listing_with_the_map_terms_and_a_photo(
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     settle(page, walk, "5-listing-page")
+
+    # Listings without a photo show their kind's drawing on the search page's cards.
+    page.goto(f"{prefix}/search/?q=plywood")
+    expect(page.locator(".card-placeholder.kind-fabricator").first).to_be_visible()
+    settle(page, walk, "6-cards")
     assert not errors, errors
 
 
