@@ -74,7 +74,7 @@ def main() -> None:
     listing = seed()
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(username="bench-form-owner"))
-    pages = []
+    pages: list[dict[str, Any]] = []
     for name, url in (("edit page", f"/listings/{listing.slug}/edit/"), ("first step", "/listings/new/")):
         for language in ("en", "fr"):
             client.cookies.pop("django_language", None)

@@ -5,6 +5,7 @@ once on a desktop in English and once on a 390 px phone in French, with axe and 
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -23,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, reset
 # Set to a folder to keep a screenshot of every step (the reviewer's look at the pages).
 SHOTS = os.environ.get("LISTING_SHOTS", "")
 
-WALKS = {
+WALKS: dict[str, dict[str, Any]] = {
     "desktop-en": {"width": 1366, "height": 900, "prefix": "", "locale": "en-GB"},
     "phone-fr": {"width": 390, "height": 844, "prefix": "/fr", "locale": "fr-FR"},
 }
