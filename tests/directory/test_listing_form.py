@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from directory.demo_data.photos import demo_photo
@@ -159,7 +160,9 @@ def test_the_edit_page_reads_every_vocabulary_in_one_query(
 def test_the_french_form_names_terms_and_countries_in_french(
     owner_client: Client, catalogue: Catalogue
 ) -> None:
-    page = owner_client.get(f"/fr/listings/{catalogue.clyde.slug}/edit/").content.decode()
+    # The request leaves French active in this thread; the override puts back what was there for later tests.
+    with translation.override(None):
+        page = owner_client.get(f"/fr/listings/{catalogue.clyde.slug}/edit/").content.decode()
 
     assert "Contreplaqué" in page
     assert "Royaume-Uni" in page
