@@ -192,8 +192,10 @@
       url = URL.createObjectURL(file);
       image.src = url;
       image.alt = figure.dataset.previewLabel || "";
-      var megabytes = (file.size / 1048576).toFixed(1);
-      caption.textContent = file.name + " · " + megabytes + " MB";
+      var size = file.size < 1048576
+        ? Math.max(1, Math.round(file.size / 1024)) + " " + figure.dataset.unitKb
+        : (file.size / 1048576).toFixed(1) + " " + figure.dataset.unitMb;
+      caption.textContent = file.name + " · " + size;
       figure.hidden = false;
     });
   }
