@@ -2,7 +2,7 @@
 PostgreSQL server, on PostgreSQL too. Writes bench/results.json and bench/results.md.
 
 Environment: BENCH_LISTINGS (default 100000), BENCH_ROUNDS (timed runs per query, default 40),
-BENCH_ONLY (comma-separated parts to run: search, badges, machinery, api; default all).
+BENCH_ONLY (comma-separated parts to run: search, badges, machinery, api, listing_form; default all).
 Each part runs in its own process per database, so settings are read afresh. Every part writes JSON with
 a "targets" list ({name, measured, met}) and may add a "summary" sentence for the report.
 """
@@ -25,8 +25,10 @@ PARTS = [
     ("badges", "badges_bench.py", "Badges"),
     ("machinery", "machinery_bench.py", "Machinery map and Open Know-Where"),
     ("api", "api_bench.py", "Partner API under gunicorn"),
+    ("listing_form", "listing_form_bench.py", "Listing form"),
 ]
-OWN_DATABASE = {"machinery"}
+# The listing form needs only the vocabulary and one listing, so it skips the search part's 100,000.
+OWN_DATABASE = {"machinery", "listing_form"}
 
 
 def postgres_bench_url(url: str, name: str) -> str:

@@ -6,7 +6,6 @@ listing.
 Everything is written through directory.services, so seeded listings are indexed like real ones.
 """
 
-import io
 import math
 import random
 import re
@@ -16,11 +15,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.text import slugify
-from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps
 
 from directory import services
 from directory.demo_data import (
@@ -36,6 +33,7 @@ from directory.demo_data import (
     Trade,
 )
 from directory.demo_data.afield import AFIELD_LISTINGS
+from directory.demo_data.photos import PHOTO_SIZE, demo_photo  # noqa: F401 - re-exported for callers
 from directory.models import (
     BatchSize,
     Clientele,
@@ -51,7 +49,6 @@ from makeworks.lib.geo import KM_PER_DEGREE, km_per_degree_east
 from makeworks.lib.seeding import Seeded
 from makeworks.lib.text import fold
 
-PHOTO_SIZE = (960, 640)
 # Letters that may appear in the inward half of a UK postcode; used for every lettered pattern.
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
@@ -137,44 +134,6 @@ def fill_pattern(rng: random.Random, pattern: str) -> str:
         return str(rng.randrange(10)) if match.group() == "#" else rng.choice(POSTCODE_LETTERS)
 
     return re.sub("[#@]", fill, pattern)
-
-
-# fmt: off
-PALETTES = (
-    ("#264653", "#e9c46a"), ("#2a9d8f", "#f4a261"), ("#3d405b", "#f2cc8f"), ("#81b29a", "#f4f1de"),
-    ("#5a372d", "#dda15e"), ("#22577a", "#c7f9cc"), ("#6b2d5c", "#f0b4a0"), ("#283618", "#dde5b6"),
-)
-# fmt: on
-
-
-def demo_photo(*, seed: int, label: str) -> ContentFile:
-    """A JPEG drawn locally: a soft two-colour gradient, a few translucent shapes and the label."""
-    rng = random.Random(seed)  # noqa: S311 - pictures, not secrets
-    dark, light = (ImageColor.getrgb(colour)[:3] for colour in rng.choice(PALETTES))
-    # The inner square of a rotated gradient has no empty corners, whatever the angle.
-    gradient = Image.linear_gradient("L").rotate(rng.uniform(0, 360), resample=Image.Resampling.BICUBIC)
-    gradient = gradient.crop((38, 38, 218, 218)).resize(PHOTO_SIZE, Image.Resampling.BICUBIC)
-    picture = ImageOps.colorize(gradient, dark, light).convert("RGBA")
-    width, height = PHOTO_SIZE
-    shapes = Image.new("RGBA", PHOTO_SIZE, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(shapes)
-    for _ in range(rng.randint(4, 9)):
-        x, y = rng.randrange(width), rng.randrange(height)
-        radius = rng.randint(40, 220)
-        colour = (*rng.choice((dark, light, (255, 255, 255))), rng.randint(40, 110))
-        shape = draw.ellipse if rng.random() < 0.6 else draw.rectangle
-        shape((x - radius, y - radius, x + radius, y + radius), fill=colour)
-    picture = Image.alpha_composite(picture, shapes)
-    band = ImageDraw.Draw(picture)
-    band.rectangle((0, height - 96, width, height), fill=(*dark, 200))
-    font = ImageFont.load_default(size=40)
-    text = label
-    while len(text) > 4 and band.textlength(text, font=font) > width - 64:
-        text = text[:-4] + "…"
-    band.text((32, height - 48), text, font=font, fill=light, anchor="lm")
-    buffer = io.BytesIO()
-    picture.convert("RGB").save(buffer, "JPEG", quality=84)
-    return ContentFile(buffer.getvalue(), name=f"{slugify(fold(label))[:48] or 'photo'}-{seed}.jpg")
 
 
 @dataclass
@@ -443,7 +402,7 @@ def demo_create(*, spec: DemoListing, terms: dict[TermKey, Term], photo_seed: in
     listing = services.listing_create(terms=[terms[key] for key in spec.term_keys], **spec.fields)
     for position in range(spec.photos if photos else 0):
         caption = f"{listing.name}: {spec.captions[position % len(spec.captions)]}"
-        image = demo_photo(seed=photo_seed * 10 + position, label=caption)
+        image = demo_photo(seed=photo_seed * 10 + position, label=caption, kind=listing.kind)
         upload = SimpleUploadedFile(image.name or "photo.jpg", image.read(), content_type="image/jpeg")
         services.photo_add(listing=listing, upload=upload, alt_text=caption)
     return listing

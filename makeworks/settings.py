@@ -419,8 +419,9 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 
 # Content-Security-Policy (django-csp): scripts and styles come from our own static files only, never
-# inline, so injected markup cannot run. Images may also come as data: URIs (embedded badge images), from
-# the map's tile server and from where media and badge URLs point; the video facade frames the two
+# inline, so injected markup cannot run. Images may also come as data: URIs (embedded badge images), as
+# blob: URLs (a photo previewed before upload), from the map's tile server and from where media and badge
+# URLs point; the video facade frames the two
 # players makeworks/lib/video.py knows by name (a PeerTube listing adds its own instance, see
 # directory.views.browse). The API docs pages add a nonce for what their UIs inject (api.docs).
 _IMAGE_ORIGINS = [origin_source(url) for url in (MAP_TILE_URL, str(MEDIA_URL), SITE_URL)]
@@ -429,7 +430,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *sorted({origin for origin in _IMAGE_ORIGINS if origin})],
+        "img-src": ["'self'", "data:", "blob:", *sorted({origin for origin in _IMAGE_ORIGINS if origin})],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],

@@ -1,6 +1,8 @@
 """Forms for the people who look after listings: owners editing, members proposing and claiming,
 curators deciding. They validate input; the services do the writing."""
 
+import contextlib
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -8,10 +10,21 @@ from django.conf.locale import LANG_INFO
 from django.core.validators import URLValidator
 from django.db.models import Field, QuerySet, URLField
 from django.forms.models import fields_for_model
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from directory.models import BatchSize, Clientele, Listing, Node, ProductionAccess, Term, Vocabulary
+from directory.forms.widgets import QuickSelect, TermChecklist, term_options
+from directory.models import (
+    BatchSize,
+    Clientele,
+    Listing,
+    Node,
+    ProductionAccess,
+    Term,
+    Vocabulary,
+    prefers_french,
+)
 from makeworks.lib.video import parse_video
 
 # What an owner edits. Status, verification, node and external id belong to curators and imports.
@@ -22,6 +35,19 @@ OWNER_FIELDS = [
 ]  # fmt: skip
 LIST_LIMIT = 20
 TERM_FIELDS = {vocabulary.value: f"{vocabulary.value}_terms" for vocabulary in Vocabulary}
+# The edit page's sections, in order: (anchor, heading, fields). Photos follow as a form of their own.
+SECTIONS = (
+    ("basics", gettext_lazy("The basics"), ("name", "kind", "summary", "description")),
+    ("place", gettext_lazy("Place"), ("address", "city", "postcode", "country", "latitude", "longitude")),
+    ("terms", gettext_lazy("What you work with"), tuple(TERM_FIELDS.values())),
+    ("details", gettext_lazy("Details"), (
+        "year_founded", "team_size", "minimum_order", "lead_time", "batch_sizes", "works_with",
+        "production_access", "languages", "certifications", "circularity", "video_url",
+    )),
+    ("contact", gettext_lazy("Contact"), ("website", "contact_email", "contact_phone", "social_links")),
+)  # fmt: skip
+# The first step of a new listing: enough to find it (what, where, a few terms); the rest comes after.
+FIRST_STEP = ("node", "name", "kind", "city", "country", "latitude", "longitude", *TERM_FIELDS.values())
 
 
 def _https_by_default(field: "Field[Any, Any]", **kwargs: Any) -> forms.Field | None:
@@ -33,6 +59,17 @@ def _https_by_default(field: "Field[Any, Any]", **kwargs: Any) -> forms.Field | 
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+# The country list in each language, named and sorted once: django-countries sorts it on every reading.
+_COUNTRY_CHOICES: dict[str, list[tuple[str, str]]] = {}
+
+
+def _country_choices(language: str, field: forms.ChoiceField) -> list[tuple[str, str]]:
+    if language not in _COUNTRY_CHOICES:
+        choices: Iterable[tuple[Any, Any]] = field.widget.choices
+        _COUNTRY_CHOICES[language] = [(str(value), str(label)) for value, label in choices]
+    return _COUNTRY_CHOICES[language]
 
 
 class ListingForm(forms.Form):
@@ -90,6 +127,7 @@ class ListingForm(forms.Form):
         self.fields["contact_email"].help_text = _(
             "Never shown on the site: visitors write to it through the contact form."
         )
+        self._place_fields()
         if with_node:
             self.fields = {
                 "node": forms.ModelChoiceField(
@@ -99,15 +137,51 @@ class ListingForm(forms.Form):
                 ),
                 **self.fields,
             }
-        terms = Term.objects.order_by("name")
+        # Every vocabulary's terms in one query for the page; each field's queryset only validates a POST.
+        rows: dict[str, list[tuple[int, str, str, int | None]]] = {}
+        columns = ("vocabulary", "id", "name", "name_fr", "parent_id")
+        for vocabulary, *row in Term.objects.order_by().values_list(*columns):
+            rows.setdefault(vocabulary, []).append(tuple(row))
+        french = prefers_french()
         for vocabulary, label in Vocabulary.choices:
-            field = forms.ModelMultipleChoiceField(
+            options = term_options(rows.get(vocabulary, []), french=french)
+            self.fields[TERM_FIELDS[vocabulary]] = forms.ModelMultipleChoiceField(
                 label=label,
-                queryset=terms.filter(vocabulary=vocabulary),
+                queryset=Term.objects.filter(vocabulary=vocabulary),
                 required=False,
-                widget=forms.CheckboxSelectMultiple,
+                widget=TermChecklist(options),
             )
-            self.fields[TERM_FIELDS[vocabulary]] = field
+
+    def _place_fields(self) -> None:
+        """Town, country and coordinates as the map picker and the place suggestions use them."""
+        fields = self.fields
+        country = fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.widget = QuickSelect(choices=_country_choices(get_language() or "", country))
+        city = fields["city"]
+        city.label = _("Town or city")
+        city.help_text = _("We place the listing at the town's centre, unless you pick the spot on the map.")
+        city.widget.attrs["autocomplete"] = "off"
+        # The suggestions endpoint may not be installed; the field then works as plain text.
+        with contextlib.suppress(NoReverseMatch):
+            city.widget.attrs["data-place-suggest"] = reverse("directory:place_suggest")
+        for name in ("latitude", "longitude"):
+            fields[name].widget.attrs.update(
+                {"step": "any", "inputmode": "decimal", "data-map-coordinate": name}
+            )
+        fields["latitude"].help_text = _("Filled in when you click the map; or type them.")
+
+    def term_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in TERM_FIELDS.values()]
+
+    def sections(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        """The form's fields grouped as the page shows them, leaving out sections it does not have."""
+        grouped = []
+        for anchor, heading, names in SECTIONS:
+            present = [self[name] for name in names if name in self.fields]
+            if present:
+                grouped.append((anchor, str(heading), present))
+        return grouped
 
     @staticmethod
     def initial_for(listing: Listing) -> dict[str, Any]:
@@ -170,20 +244,17 @@ class ListingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
-            raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
+        if (data.get("latitude") is None) != (data.get("longitude") is None) and not self.has_error(
+            "latitude"
+        ):
+            self.add_error("latitude", _("Give both latitude and longitude, or neither."))
         return data
 
     def listing_fields(self) -> dict[str, Any]:
-        """The cleaned values as the listing services take them (terms apart)."""
-        data = self.cleaned_data
-        fields = {name: data[name] for name in OWNER_FIELDS}
-        for name in ("batch_sizes", "works_with", "production_access", "languages", "certifications"):
-            fields[name] = data[name]
-        fields["social_links"] = data["social_links"]
-        if "node" in data:
-            fields["node"] = data["node"]
-        return fields
+        """The cleaned values as the listing services take them (terms apart): those of the fields this
+        form has, so the first step leaves the rest at the model's defaults."""
+        terms = set(TERM_FIELDS.values())
+        return {name: value for name, value in self.cleaned_data.items() if name not in terms}
 
     def chosen_terms(self) -> list[Term]:
         chosen: list[Term] = []
@@ -191,6 +262,14 @@ class ListingForm(forms.Form):
             selected: QuerySet[Term] = self.cleaned_data[field]
             chosen.extend(selected)
         return chosen
+
+
+class ListingStartForm(ListingForm):
+    """The first step of a new listing: its node, name, kind, place and a few terms."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, with_node=True, **kwargs)
+        self.fields = {name: self.fields[name] for name in FIRST_STEP}
 
 
 class PhotoForm(forms.Form):

@@ -44,7 +44,6 @@ __all__ = [
     "listings_bulk_create",
     "node_create",
     "node_curator_add",
-
     "node_describe",
     "photo_add",
     "photo_delete",

@@ -217,7 +217,7 @@ def listing_cards(hits: list[ListingHit], hide_node: bool = False) -> SafeString
             f'<img class="card-image" src="{escape(hit.thumbnail_url)}" alt="" loading="lazy" '
             'width="480" height="360">'
             if hit.thumbnail_url
-            else ""
+            else card_placeholder(hit.kind)
         )
         summary = f'<p class="card-summary">{escape(hit.summary)}</p>' if hit.summary else ""
         cards.append(
@@ -228,6 +228,38 @@ def listing_cards(hits: list[ListingHit], hide_node: bool = False) -> SafeString
         )
     # Safe: every value that is not a literal above went through escape().
     return mark_safe("".join(cards))
+
+
+# A line drawing per kind for cards without a photo (24 by 24, stroked in the card's colour), so a listing
+# without photos shows what it is rather than an empty frame.
+KIND_ICONS = {
+    # A gear: fabricators.
+    "fabricator": '<circle cx="12" cy="12" r="3.2"/><path d="M12 2.5v3M12 18.5v3M2.5 12h3M18.5 12h3'
+    'M5.3 5.3l2.1 2.1M16.6 16.6l2.1 2.1M5.3 18.7l2.1-2.1M16.6 7.4l2.1-2.1"/>'
+    '<circle cx="12" cy="12" r="6.5"/>',
+    # Stacked boards: material suppliers.
+    "supplier": '<path d="M3 16l9 4 9-4M3 12l9 4 9-4M3 8l9-4 9 4-9 4z"/>',
+    # A hammer on a bench: workshops.
+    "workshop": '<path d="M3 20h18M6 20v-4h12v4M14.5 4.5l4 4-2 2-4-4zM12.5 6.5L6 13l1.5 1.5 6.5-6.5"/>',
+    # A bowl with steam: food producers.
+    "food": '<path d="M3.5 12h17a8.5 8.5 0 0 1-17 0zM8 20h8M9 4c1 1.2-1 2.3 0 3.5M13 4c1 1.2-1 2.3 0 3.5"/>',
+    # Three connected people: makerspaces and hubs.
+    "makerspace": '<circle cx="12" cy="6" r="2.5"/><circle cx="5" cy="17" r="2.5"/>'
+    '<circle cx="19" cy="17" r="2.5"/>'
+    '<path d="M10.8 8.2L6.2 14.8M13.2 8.2l4.6 6.6M7.5 17h9"/>',
+}
+
+
+def card_placeholder(kind: str) -> str:
+    """The picture of a card without a photo: its kind's drawing on its kind's colour (site.css)."""
+    icon = KIND_ICONS.get(kind, KIND_ICONS["workshop"])
+    css_kind = escape(kind if kind in KIND_ICONS else "other")
+    return (
+        f'<div class="card-image card-placeholder kind-{css_kind}" aria-hidden="true">'
+        '<svg viewBox="0 0 24 24" width="64" height="64" fill="none" stroke="currentColor" '
+        'stroke-width="1.4" stroke-linecap="round" stroke-linejoin="round" focusable="false">'
+        f"{icon}</svg></div>"
+    )
 
 
 def _card_meta(hit: ListingHit, hide_node: bool) -> list[str]:

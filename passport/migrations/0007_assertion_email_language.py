@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('passport', '0005_delivery_queue_and_claims'),
+        ('passport', '0006_issuebatch_skipped'),
     ]
 
     operations = [
