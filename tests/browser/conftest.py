@@ -19,6 +19,9 @@ from tests.directory.conftest import Catalogue, build_catalogue
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
+# The page's own messages ("saved", "sent"...): not any status region, since a place field has one of
+# its own that announces its suggestions.
+SITE_MESSAGES = "div.messages[role=status]"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -14,7 +14,7 @@ from pytest_django.fixtures import Settings
 from badges import services as badge_services
 from passport import services
 from passport.models import Passport
-from tests.browser.conftest import _only_local
+from tests.browser.conftest import SITE_MESSAGES, _only_local
 from tests.browser.test_directory_pages import blocking_violations
 from tests.browser.test_phone_layout import PHONE, too_wide
 from tests.factories import ListingFactory, badge_png
@@ -79,7 +79,7 @@ def test_a_maker_claims_a_new_badge_from_the_email_on_a_french_phone_and_shows_i
     fits_and_passes_axe(page)
     badge.get_by_label("Rendre aussi mon passeport public, pour que d’autres puissent le voir").check()
     badge.get_by_role("button", name="Afficher", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(page.locator(SITE_MESSAGES)).to_contain_text(
         "«\u00a0Découpe laser\u00a0» est affiché sur votre passeport."
     )
     expect(badge.get_by_label("Public", exact=True)).to_be_checked()

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import _new_context
+from tests.browser.conftest import SITE_MESSAGES, _new_context
 from tests.browser.test_directory_pages import blocking_violations
 from tests.directory.conftest import Catalogue
 
@@ -53,7 +53,7 @@ def test_a_member_claims_a_listing_and_a_curator_approves_it(
     assert blocking_violations(page) == []
     page.get_by_label("Why should you be an owner of this listing?").fill("I founded the workshop in 2009.")
     page.get_by_role("button", name="Send my claim").click()
-    expect(page.get_by_role("status")).to_contain_text("Your claim is sent")
+    expect(page.locator(SITE_MESSAGES)).to_contain_text("Your claim is sent")
     expect(page.get_by_role("link", name="Edit this listing")).to_have_count(0)
 
     sign_in(curator_page, "curator@example.org")
@@ -64,7 +64,7 @@ def test_a_member_claims_a_listing_and_a_curator_approves_it(
     assert blocking_violations(curator_page) == []
     claim.get_by_label("Note to the claimant (optional)").fill("Welcome aboard.")
     claim.get_by_role("button", name="Approve").click()
-    expect(curator_page.get_by_role("status")).to_contain_text("june@example.org is now an owner of Clyde")
+    expect(curator_page.locator(SITE_MESSAGES)).to_contain_text("june@example.org is now an owner of Clyde")
     expect(curator_page.get_by_text("No claims are waiting.")).to_be_visible()
 
     assert [message.to for message in mail.outbox] == [["june@example.org"]]
@@ -73,5 +73,5 @@ def test_a_member_claims_a_listing_and_a_curator_approves_it(
     page.get_by_role("link", name="Edit this listing").click()
     page.get_by_label("Lead time").fill("One week")
     page.get_by_role("button", name="Save changes").click()
-    expect(page.get_by_role("status")).to_contain_text("Your changes are saved.")
+    expect(page.locator(SITE_MESSAGES)).to_contain_text("Your changes are saved.")
     expect(page).to_have_url(re.compile(re.escape(catalogue.clyde.get_absolute_url()) + "$"))

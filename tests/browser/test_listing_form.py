@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from directory.demo_data.photos import demo_photo
 from directory.models import Listing
-from tests.browser.conftest import _new_context
+from tests.browser.conftest import SITE_MESSAGES, _new_context
 from tests.browser.test_directory_pages import blocking_violations
 from tests.directory.conftest import Catalogue
 
@@ -106,7 +106,7 @@ def test_a_workshop_adds_its_listing_with_the_map_terms_and_a_photo(
     settle(page, walk, "1-first-step")
     page.get_by_role("button", name=words["save"]).click()
 
-    expect(page.get_by_role("status")).to_contain_text(words["saved"])
+    expect(page.locator(SITE_MESSAGES)).to_contain_text(words["saved"])
     listing = Listing.objects.get(name="Atelier du Canal")
     assert (listing.latitude, listing.longitude) == pytest.approx(picked)
     assert list(listing.terms.values_list("pk", flat=True)) == [catalogue.laser.pk]
@@ -121,7 +121,7 @@ def test_a_workshop_adds_its_listing_with_the_map_terms_and_a_photo(
     page.locator("#id_alt_text").fill("L'établi")
     settle(page, walk, "3-photo-preview")
     page.get_by_role("button", name=words["upload"]).click()
-    expect(page.get_by_role("status")).to_contain_text(words["added"])
+    expect(page.locator(SITE_MESSAGES)).to_contain_text(words["added"])
     assert re.search(r"/edit/#photos$", page.url)
 
     page.goto(f"{prefix}{listing.get_absolute_url()}")

@@ -13,7 +13,7 @@ from pytest_django.fixtures import Settings
 
 from badges import services as badge_services
 from passport import services
-from tests.browser.conftest import _new_context
+from tests.browser.conftest import SITE_MESSAGES, _new_context
 from tests.browser.test_directory_pages import blocking_violations
 from tests.factories import ListingFactory, badge_png
 
@@ -52,9 +52,9 @@ def test_a_new_member_shows_a_badge_that_an_anonymous_visitor_verifies(
     mail.outbox.clear()
 
     page.goto("/accounts/signup/")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again):").fill(PASSWORD)
+    page.locator("input[name=email]").fill(EMAIL)
+    page.locator("input[name=password1]").fill(PASSWORD)
+    page.locator("input[name=password2]").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
 
@@ -74,11 +74,11 @@ def test_a_new_member_shows_a_badge_that_an_anonymous_visitor_verifies(
     page.get_by_label("Name to show").fill("June Carter")
     page.get_by_label("Public: anyone can find it").check()
     page.get_by_role("button", name="Save your passport").click()
-    expect(page.get_by_role("status")).to_contain_text("Your passport is saved.")
+    expect(page.locator(SITE_MESSAGES)).to_contain_text("Your passport is saved.")
     badge = page.get_by_role("listitem").filter(has_text="Laser cutter operator")
     expect(badge).to_contain_text("Show this badge on your passport?")
     badge.get_by_role("button", name="Show", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("“Laser cutter operator” is shown on your passport.")
+    expect(page.locator(SITE_MESSAGES)).to_contain_text("“Laser cutter operator” is shown on your passport.")
     expect(badge.get_by_label("Public")).to_be_checked()
     passport_url = page.url
 
