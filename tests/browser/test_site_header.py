@@ -24,7 +24,8 @@ WIDE = {"width": 1366, "height": 800}
 HEADER_LINES = """() => {
   const inner = document.querySelector('.site-header-inner');
   const style = getComputedStyle(inner);
-  const content = inner.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+  const content = inner.getBoundingClientRect().height - padding;
   return content / document.querySelector('.brand').getBoundingClientRect().height;
 }"""
 
