@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from badges.models import IssuerRole
 from tests.browser.conftest import _only_local
@@ -18,7 +18,7 @@ from tests.factories import IssuerMembershipFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OWNER = "ada.owner@example.org"
-WIDE = {"width": 1366, "height": 800}
+WIDE: ViewportSize = {"width": 1366, "height": 800}
 
 # The height of the header's content next to the brand's: one line when they are the same.
 HEADER_LINES = """() => {
