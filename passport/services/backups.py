@@ -53,9 +53,9 @@ class BackupError(Exception):
 
 
 # The fields each object is written with, by kind of value; the restore reads them back the same way.
-TEXT, OPTIONAL_TEXT, WHEN, OPTIONAL_WHEN, FLAG, NUMBER, OPTIONAL_NUMBER, JSON, BYTES = (
+TEXT, OPTIONAL_TEXT, WHEN, OPTIONAL_WHEN, FLAG, NUMBER, OPTIONAL_NUMBER, JSON, BYTES, OBJECTS = (
     "text", "optional text", "date-time", "optional date-time", "true or false", "number",
-    "optional number", "JSON value", "base64",
+    "optional number", "JSON value", "base64", "a list of objects",
 )  # fmt: skip
 
 ISSUER_FIELDS = {
@@ -72,7 +72,7 @@ BADGE_CLASS_FIELDS = {
     "criteria_narrative": TEXT, "alignments": JSON, "tags": JSON, "valid_days": OPTIONAL_NUMBER,
     "created_at": WHEN,
 }  # fmt: skip
-BATCH_FIELDS = {"ref": NUMBER, "badge_class": TEXT, "total": NUMBER, "created_at": WHEN}
+BATCH_FIELDS = {"ref": NUMBER, "badge_class": TEXT, "total": NUMBER, "created_at": WHEN, "skipped": OBJECTS}
 ASSERTION_FIELDS = {
     "public_id": TEXT, "badge_class": TEXT, "recipient_identity": TEXT, "recipient_salt": TEXT,
     "recipient_lookup": TEXT, "recipient_name": TEXT, "pending_email": TEXT, "issued_on": WHEN,
@@ -89,6 +89,9 @@ ENDORSEMENT_FIELDS = {
 AUDIT_FIELDS = {
     "action": TEXT, "object_type": TEXT, "object_id": TEXT, "before": JSON, "after": JSON, "created_at": WHEN,
 }  # fmt: skip
+# Fields added after version 1 came out, with the value a backup made before them stands for: such a
+# backup still restores (a batch made before staff could skip rows skipped none).
+ADDED_LATER: dict[str, dict[str, Callable[[], Any]]] = {"issue_batches": {"skipped": list}}
 SECTIONS = {
     "signing_keys": KEY_FIELDS,
     "badge_classes": BADGE_CLASS_FIELDS,
@@ -200,6 +203,7 @@ def _read(value: Any, kind: str, where: str) -> Any:
         OPTIONAL_WHEN: _when,
         BYTES: _base64,
         JSON: lambda v: v,
+        OBJECTS: lambda v: v if isinstance(v, list) and all(isinstance(item, dict) for item in v) else None,
     }
     read = readers[kind](value)
     if read is None and kind != JSON:
@@ -228,6 +232,12 @@ def _object(value: Any, fields: Mapping[str, str], where: str) -> dict[str, Any]
     return {name: _read(value[name], kind, f"{where}.{name}") for name, kind in fields.items()}
 
 
+def _with_later_fields(item: Any, later: Mapping[str, Callable[[], Any]]) -> Any:
+    if not isinstance(item, dict):
+        return item
+    return {**{name: default() for name, default in later.items() if name not in item}, **item}
+
+
 @dataclass
 class Backup:
     """A backup document, checked field by field."""
@@ -254,7 +264,10 @@ def backup_read(document: Any) -> Backup:
         items = document.get(name)
         if not isinstance(items, list):
             raise BackupError(f"backup.{name} must be a list.")
-        sections[name] = [_object(item, fields, f"{name}[{n}]") for n, item in enumerate(items)]
+        later = ADDED_LATER.get(name, {})
+        sections[name] = [
+            _object(_with_later_fields(item, later), fields, f"{name}[{n}]") for n, item in enumerate(items)
+        ]
     files = document.get("files")
     if not isinstance(files, dict):
         raise BackupError("backup.files must be an object of file names and base64 contents.")
@@ -462,7 +475,9 @@ class _Restoring:
 
     def batch(self, row: dict[str, Any]) -> IssueBatch:
         badge_class = self.classes[row["badge_class"]]
-        return IssueBatch(issuer=self.issuer, badge_class=badge_class, total=row["total"])
+        return IssueBatch(
+            issuer=self.issuer, badge_class=badge_class, total=row["total"], skipped=row["skipped"]
+        )
 
     def assertion(self, row: dict[str, Any]) -> Assertion:
         return Assertion(

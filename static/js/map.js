@@ -3,7 +3,7 @@
  * Maps are drawn on load and again whenever htmx brings in new content (the search results swap),
  * and the old Leaflet instance is removed first so nothing leaks between swaps.
  * A near search's map also shows the place measured from and the circle searched (data-map-origin,
- * data-map-radius-km). Without tiles (no tile URL, or the tile server down or blocked) the map draws
+ * data-map-radius-km), even when nothing was found there. Without tiles (no tile URL, or the tile server down or blocked) the map draws
  * country outlines from a small GeoJSON file of our own (data-basemap-url) and says so in one line.
  */
 (function () {
@@ -59,9 +59,16 @@
       className: "map-radius",
       interactive: false,
     }).addTo(map);
-    var marker = L.circleMarker(origin.latlng, { radius: 7, className: "map-origin" }).addTo(map);
+    // A target, not a pin, in a pane of its own above the listings' markers and clusters (site.css), so
+    // a cluster beside the place searched from never hides it; tooltips and popups stay above it.
+    map.createPane("origin");
+    var marker = L.marker(origin.latlng, {
+      pane: "origin",
+      icon: L.divIcon({ className: "map-origin-marker", iconSize: [24, 24], iconAnchor: [12, 12], html: "" }),
+      keyboard: false,
+    }).addTo(map);
     if (origin.label) {
-      marker.bindTooltip(origin.label, { direction: "top", offset: [0, -8] });
+      marker.bindTooltip(origin.label, { direction: "top", offset: [0, -12] });
     }
   }
 

@@ -63,7 +63,8 @@ def test_a_new_member_shows_a_badge_that_an_anonymous_visitor_verifies(
     page.goto(link.group(0).replace(site, ""))
     page.get_by_role("button", name="Confirm").click()
 
-    page.get_by_role("link", name="Your passport").click()
+    page.get_by_text("Account", exact=True).click()
+    page.get_by_role("link", name="Your passport", exact=True).click()
     badge = page.get_by_role("listitem").filter(has_text="Laser cutter operator")
     expect(badge).to_contain_text("Issued by Fablab Glasgow")
     expect(badge).to_contain_text("Verified")

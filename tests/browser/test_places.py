@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from directory.gazetteer import world_load
 from directory.models import Place
+from directory.selectors import near_place
 from tests.browser.conftest import _only_local
 from tests.browser.test_directory_pages import blocking_violations
 from tests.directory.conftest import Catalogue
@@ -79,7 +80,7 @@ def test_a_french_phone_picks_cologne_from_the_suggestions_and_is_told_of_an_unk
     expect(page.locator("#search-sort option:checked")).to_have_text("Le plus proche d’abord")
     search_map = page.locator("#search-map")
     expect(search_map.locator("path.map-radius")).to_have_count(1)
-    expect(search_map.locator("path.map-origin")).to_have_count(1)
+    expect(search_map.locator(".leaflet-origin-pane .map-origin-marker")).to_have_count(1)
     assert search_map.locator("path.map-country").count() > 100
     expect(
         page.get_by_text("Les fonds de carte sont indisponibles ; seuls les contours des pays sont affichés.")
@@ -116,3 +117,39 @@ def test_without_javascript_an_unknown_place_comes_back_as_the_whole_page_with_t
     page.get_by_role("button", name="Show hubs").click()
     expect(page.locator(".field-invalid")).to_contain_text("We could not find the place “Nowhereville”")
     expect(page.get_by_role("heading", name="Map of Machinery", level=1)).to_be_visible()
+
+
+def test_nothing_found_near_nairobi_still_shows_where_was_searched_and_the_origin_sits_above_clusters(
+    page: Page, catalogue: Catalogue
+) -> None:
+    if not Place.objects.exclude(geonames_id=None).exists():
+        world_load()
+    nairobi = near_place("Nairobi", 5)
+    assert nairobi is not None
+    for path in ["/search/?q=plywood&near=Nairobi&radius=5", "/machines/?near=Nairobi&radius=5"]:
+        page.goto(path)
+        area = page.get_by_role("region", name="Map of the area searched")
+        expect(area.locator("path.map-radius")).to_have_count(1)
+        expect(area.locator(".map-origin-marker")).to_have_count(1)
+        expect(area.locator(".leaflet-marker-icon:not(.map-origin-marker)")).to_have_count(0)
+        expect(
+            page.get_by_text(re.compile("Nothing matches this search|No hub has a machine"))
+        ).to_be_visible()
+        assert not blocking_violations(page)
+
+    # Three workshops in the city centre make a cluster where the search measures from: the target is on top.
+    for name in ["Gikomba Metal Works", "Kariokor Leather", "Nairobi Makers"]:
+        ListingFactory(
+            name=name, city="Nairobi", country="KE", latitude=nairobi.latitude, longitude=nairobi.longitude
+        )
+    page.goto("/search/?near=Nairobi&radius=5")
+    search_map = page.locator("#search-map")
+    expect(search_map.locator(".marker-cluster")).to_have_count(1)
+    origin = search_map.locator(".map-origin-marker")
+    box = origin.bounding_box()
+    assert box is not None
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).classList.contains('map-origin-marker')",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert on_top, "the cluster hides the place searched from"

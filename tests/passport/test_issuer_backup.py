@@ -39,6 +39,8 @@ from tests.factories import BadgeClassFactory, IssuerFactory, UserFactory, badge
 pytestmark = pytest.mark.django_db
 
 JSON_LD = {"accept": "application/ld+json"}
+# A row of the batch's upload that staff chose to leave out, which the batch page lists.
+SKIPPED_ROW = {"line": 3, "column": "email", "message": "This is not an e-mail address."}
 
 
 def issuing_rows() -> dict[str, int]:
@@ -110,7 +112,10 @@ def hub(django_capture_on_commit_callbacks: Any, settings: Any) -> Issuer:
             badge_class=laser, recipient_email="bob@example.org", send_email=False
         )
         services.issue_batch_create(
-            badge_class=laser, awards=[services.Award(recipient_email="linus@example.org")], send_email=False
+            badge_class=laser,
+            awards=[services.Award(recipient_email="linus@example.org")],
+            send_email=False,
+            skipped=[SKIPPED_ROW],
         )
     services.assertion_revoke(assertion=wrong, reason="Awarded to the wrong person")
     other = BadgeClassFactory.create(name="Laser safety elsewhere")
@@ -137,6 +142,7 @@ def test_a_backup_restored_into_a_database_that_lost_the_hub_serves_the_same_bad
     restored = Issuer.objects.get(slug=hub.slug)
     assert issuing_rows() == rows
     assert documents(client, restored) == before
+    assert IssueBatch.objects.get(issuer=restored).skipped == [SKIPPED_ROW]
     for public_id, jws in signed.items():
         assertion = Assertion.objects.select_related("signing_key").get(public_id=public_id)
         assert assertion.jws == jws
@@ -211,6 +217,7 @@ _DELETE = object()
         ("assertions.1.issued_on", "yesterday", "assertions[1].issued_on must be date-time"),
         ("signing_keys.0.private_key_encrypted", "not base64!", "signing_keys[0].private_key_encrypted"),
         ("assertions.0.signing_key", "no-such-key", "assertions[0].signing_key names 'no-such-key'"),
+        ("issue_batches.0.skipped", "line 3", "issue_batches[0].skipped must be a list of objects"),
         (
             "badge_classes.0.image",
             "badges/classes/missing.png",
@@ -281,3 +288,17 @@ def test_a_backup_made_before_the_one_audit_log_restores_its_lines_under_the_new
         (when, action, kind, str(restored.pk) if kind == "badges.issuer" else ident, before, after)
         for when, action, kind, ident, before, after in log
     ]
+
+
+def test_a_backup_made_before_batches_kept_their_skipped_rows_restores_them_with_none_skipped(
+    hub: Issuer, settings: Any
+) -> None:
+    document = json.loads(json.dumps(issuer_backup(issuer=hub)))
+    for row in document["issue_batches"]:
+        del row["skipped"]
+    forget(hub, Path(settings.MEDIA_ROOT))
+
+    restored = issuer_restore(document=document).issuer
+
+    batch = IssueBatch.objects.get(issuer=restored)
+    assert (batch.total, batch.skipped) == (1, [])
