@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from audit.models import AuditEntry
 from badges.models import AuditAction, BadgeClass, Issuer, IssuerMembership, IssuerRole
-from directory.models import ChangeAction
+from directory.models import ChangeAction, NodeAction
 from passport.models import Assertion
 
 # Every audited action, as the sentence that tells it. The names between %(…)s are filled by _Resolver:
-# actor (who did it), badge, recipient, reason, count, key, person, role, old_role, endorsed, listing.
+# actor (who did it), badge, recipient, reason, count, key, person, role, old_role, endorsed, listing,
+# node.
 SENTENCES: dict[str, Promise] = {
     AuditAction.ASSERTION_ISSUED: gettext_lazy("%(actor)s issued %(badge)s to %(recipient)s."),
     AuditAction.ASSERTIONS_ISSUED: ngettext_lazy(
@@ -64,6 +65,7 @@ SENTENCES: dict[str, Promise] = {
     ChangeAction.OWNER_ADDED: gettext_lazy("%(actor)s made %(person)s an owner of the listing %(listing)s."),
     ChangeAction.IMPORTED: gettext_lazy("%(actor)s imported the listing %(listing)s."),
     ChangeAction.DELETED: gettext_lazy("%(actor)s deleted the listing %(listing)s."),
+    NodeAction.DESCRIBED: gettext_lazy("%(actor)s edited the description of the node %(node)s."),
 }
 
 REASON_LENGTH = 120
@@ -230,6 +232,10 @@ def _listing_values(resolver: _Resolver, entry: AuditEntry) -> dict[str, Any]:
     return {"listing": _quoted(entry.object_label), "person": str(owner or "")}
 
 
+def _node_values(resolver: _Resolver, entry: AuditEntry) -> dict[str, Any]:
+    return {"node": _quoted(entry.object_label)}
+
+
 _FILLERS: dict[str, Callable[[_Resolver, AuditEntry], dict[str, Any]]] = {
     "passport.assertion": _assertion_values,
     "badges.badgeclass": _badge_class_values,
@@ -239,6 +245,7 @@ _FILLERS: dict[str, Callable[[_Resolver, AuditEntry], dict[str, Any]]] = {
     "badges.endorsement": _endorsement_values,
     "directory.listing": _listing_values,
     "machinery_map.hub": _listing_values,
+    "directory.node": _node_values,
 }
 
 

@@ -8,6 +8,7 @@ import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
+from django.utils import translation
 
 from makeworks.celery import app as celery_app
 
@@ -20,6 +21,16 @@ def _isolated_media_and_cache(settings, tmp_path):
     """Uploads go to a fresh folder and the cache starts empty, so no test sees another's leftovers."""
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_put_back() -> Iterator[None]:
+    """Every test starts in the default language: a request through the test client to a /fr/ page leaves
+    French active in this thread (LocaleMiddleware activates, nothing deactivates), and the next test's
+    messages and reversed URLs would be French."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
