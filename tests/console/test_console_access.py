@@ -77,11 +77,6 @@ def build_hubs() -> Hubs:
     )
 
 
-@pytest.fixture
-def hubs(db: None) -> Hubs:
-    return build_hubs()
-
-
 def text_of(html_page: str) -> str:
     """The page's text as a person reads it: tags dropped, entities decoded, spaces collapsed."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_page)).split())

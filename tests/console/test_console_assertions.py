@@ -16,23 +16,12 @@ from console import selectors
 from passport import services
 from passport.models import Assertion
 from passport.services import Award
-from tests.console.test_console_access import Hubs, build_hubs, console_url
+from tests.console.test_console_access import Hubs, console_url
 from tests.factories import BadgeClassFactory
 
 pytestmark = pytest.mark.django_db
 
 JSON_LD = "application/ld+json"
-
-
-@pytest.fixture
-def hubs(db: None) -> Hubs:
-    return build_hubs()
-
-
-@pytest.fixture
-def editor(client: Client, hubs: Hubs) -> Client:
-    client.force_login(hubs.a.people["editor"])
-    return client
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from PIL import Image
 
 from badges import selectors as badge_selectors
 from badges.models import AuditAction, BadgeClass
-from tests.console.test_console_access import Hubs, build_hubs, console_url, text_of
+from tests.console.test_console_access import Hubs, console_url, text_of
 from tests.factories import badge_png
 
 pytestmark = pytest.mark.django_db
@@ -17,17 +17,6 @@ pytestmark = pytest.mark.django_db
 ESCO_LINE = (
     "working with machinery and specialised equipment | http://data.europa.eu/esco/skill/S8 | ESCO | S8"
 )
-
-
-@pytest.fixture
-def hubs(db: None) -> Hubs:
-    return build_hubs()
-
-
-@pytest.fixture
-def editor(client: Client, hubs: Hubs) -> Client:
-    client.force_login(hubs.a.people["editor"])
-    return client
 
 
 def class_data(**changes: object) -> dict[str, object]:

@@ -11,7 +11,7 @@ from django.test import Client
 
 from console.bulk import bulk_file_check, bulk_file_read
 from passport.models import Assertion, IssueBatch
-from tests.console.test_console_access import Hubs, build_hubs, console_url
+from tests.console.test_console_access import Hubs, console_url
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +23,6 @@ MIXED_FILE = (
     'hedy@example.org,=HYPERLINK("https://evil.example"),\n'
     "june@example.org,June Almeida,2025-02-30\n"
 )
-
-
-@pytest.fixture
-def hubs(db: None) -> Hubs:
-    return build_hubs()
-
-
-@pytest.fixture
-def editor(client: Client, hubs: Hubs) -> Client:
-    client.force_login(hubs.a.people["editor"])
-    return client
 
 
 def upload(client: Client, hubs: Hubs, data: bytes | str) -> Any:

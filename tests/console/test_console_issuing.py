@@ -22,7 +22,7 @@ from console.bulk import bulk_file_check
 from passport import services
 from passport.models import Assertion, IssueBatch
 from passport.tasks import email_assertions
-from tests.console.test_console_access import Hubs, build_hubs, console_url
+from tests.console.test_console_access import Hubs, console_url
 from tests.mail import BACKEND as MAIL_SERVER_DOWN
 from tests.mail import MailServerDownOnce
 
@@ -34,17 +34,6 @@ GOOD_FILE = (
     "grace@example.org,Grace Hopper,,,\n"
     '"linus@example.org","Linus, the second",,"Cut plywood\nand acrylic",2025-03-15\n'
 )
-
-
-@pytest.fixture
-def hubs(db: None) -> Hubs:
-    return build_hubs()
-
-
-@pytest.fixture
-def editor(client: Client, hubs: Hubs) -> Client:
-    client.force_login(hubs.a.people["editor"])
-    return client
 
 
 def upload(client: Client, hubs: Hubs, text: str, **options: Any) -> Any:

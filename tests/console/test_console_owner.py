@@ -12,15 +12,10 @@ from badges import permissions
 from badges import selectors as badge_selectors
 from badges import services as badge_services
 from badges.models import AuditAction, IssuerMembership, SigningKey, SigningKeyStatus
-from tests.console.test_console_access import Hubs, build_hubs, console_url, text_of
+from tests.console.test_console_access import Hubs, console_url, text_of
 from tests.factories import UserFactory, badge_png
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hubs(db: None) -> Hubs:
-    return build_hubs()
 
 
 @pytest.fixture
