@@ -78,10 +78,13 @@ def main() -> None:
     for name, url in (("edit page", f"/listings/{listing.slug}/edit/"), ("first step", "/listings/new/")):
         for language in ("en", "fr"):
             client.cookies.pop("django_language", None)
+            # A French browser is sent to the French address first (PreferredLanguageMiddleware); the
+            # page timed is the one it then reads there.
+            page_url = url if language == "en" else f"/{language}{url}"
             for _warmup in range(WARMUP):
-                time_get(client, url, language)
-            samples = [time_get(client, url, language) for _round in range(ROUNDS)]
-            pages.append({"name": f"{name} ({language})", "url": url, **summary(samples)})
+                time_get(client, page_url, language)
+            samples = [time_get(client, page_url, language) for _round in range(ROUNDS)]
+            pages.append({"name": f"{name} ({language})", "url": page_url, **summary(samples)})
     worst = max(page["p95"] for page in pages)
     result: dict[str, Any] = {
         "vendor": connection.vendor,
