@@ -1,10 +1,13 @@
 """Which language a page without a language prefix is shown in: the browser's on the first visit, the
 one chosen with the language switcher after that; prefixed pages, badge ids and the API stay as they are."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
-FRENCH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
+# Typed Any: the test client takes request headers as extra keyword arguments of any type.
+FRENCH_BROWSER: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
 
 pytestmark = pytest.mark.django_db
 
